@@ -1,0 +1,52 @@
+#pragma once
+// The provider contract, about Vagrant's size. A provider turns one validated machine spec
+// into a running machine and back. It never sees YAML: it reads envfile::Machine and checks
+// the options it cares about in usable()/up(). Optional capabilities (suspend, snapshot)
+// are separate interfaces a provider may also implement.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "envfile/model.h"
+#include "util/error.h"
+
+namespace env::provider {
+
+enum class MachineState { NotCreated, Running, Stopped, Crashed, Paused };
+const char* to_string(MachineState s);
+
+// Where and how to reach a machine's SSH server.
+struct SshInfo {
+    std::string host = "127.0.0.1";
+    int port = 0;
+    std::string user;
+    std::string identity_file;     // the machine's private key
+    std::string known_hosts_file;  // holds the machine's pinned host key
+};
+
+// Everything a provider needs about one machine besides its spec.
+struct MachineContext {
+    const envfile::Machine* spec = nullptr;
+    std::string project_name;  // short, host-safe; prefixes host objects
+    std::string project_dir;   // directory of the Envfile
+    std::string state_dir;     // .envstate/machines/<name>: the provider owns its contents
+    std::string box_dir;       // the extracted box, read-only
+};
+
+class Provider {
+public:
+    virtual ~Provider() = default;
+    virtual std::string name() const = 0;
+    // Can this host run machines of this provider? The error says what is missing.
+    virtual Result<> usable() const = 0;
+    // Creates (first time) or starts the machine; returns once it is running, not
+    // necessarily once SSH answers (the up pipeline waits for that).
+    virtual Result<> up(const MachineContext& m) = 0;
+    virtual Result<> halt(const MachineContext& m, bool force) = 0;
+    // Removes everything the machine owns on the host. Idempotent; works on a crashed machine.
+    virtual Result<> destroy(const MachineContext& m) = 0;
+    virtual Result<MachineState> state(const MachineContext& m) const = 0;
+    virtual Result<SshInfo> ssh_info(const MachineContext& m) const = 0;
+};
+
+}  // namespace env::provider
