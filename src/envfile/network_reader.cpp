@@ -23,14 +23,16 @@ Parsed<void> check_network_name(const std::string& n) {
 }
 
 void read_network(Reader& r, const Field& f, Network& net) {
-    bool has_type = false;
+    bool has_type = false, bad_type = false;
     Mark subnet_mark, dhcp_mark, interface_mark;
     r.map(f, network_keys, [&](const Field& k) {
         if (k.name == "type") {
+            has_type = true;  // a bad type is reported by choice(), not as a missing one
             if (auto s = r.choice(k, type_names)) {
                 for (size_t i = 0; i < type_names.size(); ++i)
                     if (type_names[i] == s->text) net.type = NetworkType(i);
-                has_type = true;
+            } else {
+                bad_type = true;
             }
         } else if (k.name == "subnet") {
             if (auto c = r.parsed<Cidr>(k, parse_cidr)) {
@@ -56,6 +58,7 @@ void read_network(Reader& r, const Field& f, Network& net) {
                                          "' needs a type: nat, host-only, internal or bridged");
         return;
     }
+    if (bad_type) return;
     if (net.type == NetworkType::HostOnly && net.subnet.empty() && subnet_mark.line == 0)
         r.error(Reader::mark(f.key), "host-only network '" + f.name +
                                          "' needs a subnet (e.g. subnet: 192.168.56.0/24): the "
