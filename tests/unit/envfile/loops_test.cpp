@@ -110,3 +110,26 @@ TEST_CASE("loop variables do not leak into the next machine", "[envfile]") {
     REQUIRE(!r);
     CHECK_THAT(r.error().message(), Catch::StartsWith("Envfile:5:15: loop variable 'i' is not bound"));
 }
+
+TEST_CASE("a mistake in a loop body that does not depend on the iteration is reported once",
+          "[envfile]") {
+    auto r = envfile::load_string(lab +
+                                      "machines:\n"                                 // 3
+                                      "  web${i}:\n"                                // 4
+                                      "    for: {i: 1..3}\n"                        // 5
+                                      "    box: debian-12\n"                        // 6
+                                      "    memory: 2X\n"                            // 7
+                                      "    networks: [{network: lab, ip: 10.0.0.1}]\n",  // 8
+                                  "Envfile");
+    REQUIRE(!r);
+    CHECK(r.error().message() ==
+          "Envfile:7:13: 'memory': '2X' is not a size: unknown unit 'X' (write e.g. 512M, 2G or "
+          "a number of MiB)\n"
+          "Envfile:8:35: ip 10.0.0.1 is outside network 'lab' (192.168.56.0/24)");
+}
+
+TEST_CASE("a machine that is not a mapping gets one message, not follow-ups", "[envfile]") {
+    auto r = envfile::load_string("machines:\n  web: debian-12\n", "Envfile");
+    REQUIRE(!r);
+    CHECK(r.error().message() == "Envfile:2:8: 'web' must be a mapping of keys to values, not a string");
+}
