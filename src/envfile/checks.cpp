@@ -6,7 +6,9 @@
 namespace env::envfile {
 namespace {
 
-std::string at(Mark m) { return std::to_string(m.line) + ":" + std::to_string(m.col); }
+std::string at(Mark m) {
+    return std::to_string(m.line) + ":" + std::to_string(m.col);
+}
 
 // A forward on 0.0.0.0 takes the port on every address, so it collides with any other.
 bool ports_collide(const PortForward& a, const PortForward& b) {
@@ -43,9 +45,11 @@ void check_project(const Envfile& e, Diagnostics& diag) {
             if (!a.ip.empty()) {
                 auto [ip, fresh_ip] = ips.emplace(a.network + "/" + a.ip, Owned{&m, &a});
                 if (!fresh_ip)
-                    diag.error(a.mark, "ip " + a.ip + " of " + m.name + " on network '" +
-                                           a.network + "' is already used by " +
-                                           ip->second.m->name + " (" + at(static_cast<const NetworkAttachment*>(ip->second.item)->mark) + ")");
+                    diag.error(
+                        a.mark,
+                        "ip " + a.ip + " of " + m.name + " on network '" + a.network +
+                            "' is already used by " + ip->second.m->name + " (" +
+                            at(static_cast<const NetworkAttachment*>(ip->second.item)->mark) + ")");
             }
             if (!a.mac.empty()) {
                 auto [mac, fresh_mac] = macs.emplace(a.mac, Owned{&m, &a});

@@ -23,8 +23,8 @@ std::string describe(const Envfile& e) {
         for (auto& a : m.networks)
             nets += (nets.empty() ? "" : ", ") + a.network + " " + (a.dhcp ? "dhcp" : a.ip);
         for (auto& p : m.ports)
-            ports += (ports.empty() ? "" : ", ") + p.host_ip + ":" + std::to_string(p.host) +
-                     "->" + std::to_string(p.guest) + "/" + p.protocol;
+            ports += (ports.empty() ? "" : ", ") + p.host_ip + ":" + std::to_string(p.host) + "->" +
+                     std::to_string(p.guest) + "/" + p.protocol;
         std::string cpus = std::to_string(m.cpus) + (m.cpus == 1 ? " cpu" : " cpus");
         if (m.cpu_cap != 100) cpus += " @" + std::to_string(m.cpu_cap) + "%";
         rows.push_back({m.name, box, m.provider, cpus, format_size(m.memory),

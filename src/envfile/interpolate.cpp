@@ -3,8 +3,12 @@
 namespace env::envfile {
 namespace {
 
-bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool is_ident(char c) { return is_ident_start(c) || (c >= '0' && c <= '9'); }
+bool is_ident_start(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+bool is_ident(char c) {
+    return is_ident_start(c) || (c >= '0' && c <= '9');
+}
 
 std::string bound_list(const Vars& vars) {
     if (vars.empty()) return "no loop variables are bound here";
@@ -60,10 +64,14 @@ private:
         auto l = unary();
         while (l) {
             char op;
-            if (eat('*')) op = '*';
-            else if (eat('/')) op = '/';
-            else if (eat('%')) op = '%';
-            else break;
+            if (eat('*'))
+                op = '*';
+            else if (eat('/'))
+                op = '/';
+            else if (eat('%'))
+                op = '%';
+            else
+                break;
             auto r = unary();
             if (!r) return r;
             int64_t v;
@@ -119,7 +127,9 @@ private:
         if (pos_ == s_.size()) return std::unexpected("expression ends too early" + where());
         return std::unexpected("unexpected '" + std::string(s_.substr(pos_, 1)) + "'" + where());
     }
-    std::unexpected<std::string> overflow() { return std::unexpected("integer overflow" + where()); }
+    std::unexpected<std::string> overflow() {
+        return std::unexpected("integer overflow" + where());
+    }
 
     std::string_view s_;
     const Vars& vars_;
@@ -139,8 +149,8 @@ Parsed<std::string> evaluate(std::string_view expr, const Vars& vars) {
     if (ident) {
         for (auto& [k, v] : vars)
             if (k == t) return v;
-        std::string hint = vars.empty() ? " (write $${" + std::string(t) + "} for a literal ${)"
-                                        : "";
+        std::string hint =
+            vars.empty() ? " (write $${" + std::string(t) + "} for a literal ${)" : "";
         return std::unexpected("loop variable '" + std::string(t) + "' is not bound (" +
                                bound_list(vars) + ")" + hint);
     }

@@ -13,8 +13,10 @@ nlohmann::json provisioner_json(const Provisioner& p) {
     nlohmann::json j{{"name", p.name}, {"run", run_name(p.run)}};
     if (p.kind == Provisioner::Kind::Shell) {
         j["type"] = "shell";
-        if (!p.path.empty()) j["path"] = p.path;
-        else j["inline"] = p.inline_script;
+        if (!p.path.empty())
+            j["path"] = p.path;
+        else
+            j["inline"] = p.inline_script;
         j["args"] = p.args;
         j["env"] = p.env;
         j["privileged"] = p.privileged;
@@ -36,7 +38,9 @@ nlohmann::json machine_json(const Machine& m) {
         nets.push_back(n);
     }
     for (auto& p : m.ports)
-        ports.push_back({{"guest", p.guest}, {"host", p.host}, {"host_ip", p.host_ip},
+        ports.push_back({{"guest", p.guest},
+                         {"host", p.host},
+                         {"host_ip", p.host_ip},
                          {"protocol", p.protocol}});
     for (auto& f : m.synced_folders)
         folders.push_back({{"source", f.source}, {"target", f.target}, {"disabled", f.disabled}});
@@ -72,7 +76,10 @@ nlohmann::json to_json(const Envfile& e) {
         nets[name] = j;
     }
     for (auto& m : e.machines) machines.push_back(machine_json(m));
-    return {{"path", e.path}, {"dir", e.dir}, {"version", e.version}, {"networks", nets},
+    return {{"path", e.path},
+            {"dir", e.dir},
+            {"version", e.version},
+            {"networks", nets},
             {"machines", machines}};
 }
 

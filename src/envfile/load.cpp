@@ -28,8 +28,8 @@ void read_document(Reader& r, const YAML::Node& root, Envfile& e) {
     bool ok = r.map(top, top_keys, [&](const Field& k) {
         if (k.name == "version") {
             if (auto v = r.integer(k, 1, 1000); v && *v != 1)
-                r.error(k, "unsupported version " + std::to_string(*v) +
-                               ": this env reads version 1");
+                r.error(k,
+                        "unsupported version " + std::to_string(*v) + ": this env reads version 1");
         } else if (k.name == "defaults") {
             defaults = k;
         } else if (k.name == "networks") {

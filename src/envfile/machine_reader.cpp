@@ -14,9 +14,9 @@ namespace {
 constexpr std::array<std::string_view, 9> default_keys{
     "box", "box_url", "provider", "cpus", "memory", "cpu_cap", "disk", "boot_timeout", "ssh"};
 constexpr std::array<std::string_view, 17> machine_keys{
-    "for",      "box",          "box_url",  "provider", "hostname",       "cpus",
-    "memory",   "cpu_cap",      "disk",     "boot_timeout", "ssh",        "networks",
-    "ports",    "synced_folders", "provision", "autostart", "primary"};
+    "for",       "box",       "box_url",      "provider", "hostname", "cpus",  "memory",
+    "cpu_cap",   "disk",      "boot_timeout", "ssh",      "networks", "ports", "synced_folders",
+    "provision", "autostart", "primary"};
 constexpr std::array<std::string_view, 2> provider_names{"kvm", "container"};
 constexpr std::array<std::string_view, 1> ssh_keys{"user"};
 constexpr std::array<std::string_view, 4> port_keys{"guest", "host", "host_ip", "protocol"};
@@ -88,19 +88,27 @@ void read_ports(Reader& r, const Field& f, std::vector<PortForward>& out) {
         bool ok = r.map(item, port_keys, [&](const Field& k) {
             if (k.name == "guest") {
                 guest = true;
-                if (auto v = r.integer(k, 1, 65535)) p.guest = int(*v);
-                else bad = true;
+                if (auto v = r.integer(k, 1, 65535))
+                    p.guest = int(*v);
+                else
+                    bad = true;
             } else if (k.name == "host") {
                 host = true;
                 p.mark = Reader::mark(k.value);
-                if (auto v = r.integer(k, 1, 65535)) p.host = int(*v);
-                else bad = true;
+                if (auto v = r.integer(k, 1, 65535))
+                    p.host = int(*v);
+                else
+                    bad = true;
             } else if (k.name == "host_ip") {
-                if (auto ip = r.parsed<uint32_t>(k, parse_ipv4)) p.host_ip = format_ipv4(*ip);
-                else bad = true;
+                if (auto ip = r.parsed<uint32_t>(k, parse_ipv4))
+                    p.host_ip = format_ipv4(*ip);
+                else
+                    bad = true;
             } else if (k.name == "protocol") {
-                if (auto s = r.choice(k, protocols)) p.protocol = s->text;
-                else bad = true;
+                if (auto s = r.choice(k, protocols))
+                    p.protocol = s->text;
+                else
+                    bad = true;
             }
         });
         if (!ok) return;
@@ -138,13 +146,14 @@ void read_folders(Reader& r, const Field& f, std::vector<SyncedFolder>& out) {
         });
         if (!ok) return;
         if (!item.value["source"] || !item.value["target"]) {
-            r.error(item, "a synced folder needs 'source' (on the host) and 'target' (in the guest)");
+            r.error(item,
+                    "a synced folder needs 'source' (on the host) and 'target' (in the guest)");
             return;
         }
         std::error_code ec;
         if (source_f && !s.disabled && !std::filesystem::is_directory(s.source, ec))
-            r.error(*source_f, "synced folder source " + s.source + " is not an existing directory" +
-                                   r.in_machine());
+            r.error(*source_f, "synced folder source " + s.source +
+                                   " is not an existing directory" + r.in_machine());
         out.push_back(std::move(s));
     });
 }
@@ -153,30 +162,35 @@ void read_folders(Reader& r, const Field& f, std::vector<SyncedFolder>& out) {
 void read_machine(Reader& r, const Field& f, Machine& m, bool box_given,
                   const std::vector<Provisioner>& global) {
     std::vector<Provisioner> own;
-    bool ok = r.map(f, machine_keys, [&](const Field& k) {
-        if (k.name == "for" || read_common(r, k, m, box_given)) return;
-        if (k.name == "hostname") {
-            if (auto s = r.nonempty(k)) {
-                if (auto ok = check_hostname(s->text); !ok) r.error(k, ok.error() + r.in(*s));
-                else m.hostname = s->text;
+    bool ok = r.map(
+        f, machine_keys,
+        [&](const Field& k) {
+            if (k.name == "for" || read_common(r, k, m, box_given)) return;
+            if (k.name == "hostname") {
+                if (auto s = r.nonempty(k)) {
+                    if (auto ok = check_hostname(s->text); !ok)
+                        r.error(k, ok.error() + r.in(*s));
+                    else
+                        m.hostname = s->text;
+                }
+            } else if (k.name == "networks") {
+                read_attachments(r, k, m.networks);
+            } else if (k.name == "ports") {
+                read_ports(r, k, m.ports);
+            } else if (k.name == "synced_folders") {
+                read_folders(r, k, m.synced_folders);
+            } else if (k.name == "provision") {
+                read_provisioners(r, k, own);
+            } else if (k.name == "autostart") {
+                if (auto b = r.boolean(k)) m.autostart = *b;
+            } else if (k.name == "primary") {
+                if (auto b = r.boolean(k)) m.primary = *b;
             }
-        } else if (k.name == "networks") {
-            read_attachments(r, k, m.networks);
-        } else if (k.name == "ports") {
-            read_ports(r, k, m.ports);
-        } else if (k.name == "synced_folders") {
-            read_folders(r, k, m.synced_folders);
-        } else if (k.name == "provision") {
-            read_provisioners(r, k, own);
-        } else if (k.name == "autostart") {
-            if (auto b = r.boolean(k)) m.autostart = *b;
-        } else if (k.name == "primary") {
-            if (auto b = r.boolean(k)) m.primary = *b;
-        }
-    }, true);
+        },
+        true);
     if (ok && !box_given)
-        r.error(Reader::mark(f.key), "machine '" + m.name +
-                                         "' has no box: set 'box:' on it or under 'defaults:'");
+        r.error(Reader::mark(f.key),
+                "machine '" + m.name + "' has no box: set 'box:' on it or under 'defaults:'");
     if (m.hostname.empty()) m.hostname = m.name;
     if (m.provider.empty()) m.provider = "container";
     m.provision = global;
@@ -187,8 +201,9 @@ void read_machine(Reader& r, const Field& f, Machine& m, bool box_given,
 }  // namespace
 
 void read_defaults(Reader& r, const Field& f, Defaults& out) {
-    r.map(f, default_keys, [&](const Field& k) { read_common(r, k, out.machine, out.box_given); },
-          true);
+    r.map(
+        f, default_keys, [&](const Field& k) { read_common(r, k, out.machine, out.box_given); },
+        true);
 }
 
 void read_machines(Reader& r, const Field& f, const Defaults& defaults,
@@ -209,9 +224,10 @@ void read_machines(Reader& r, const Field& f, const Defaults& defaults,
             }
         if (looped && !has_placeholder(entry.name)) {
             r.error(Reader::mark(entry.key),
-                    "machine '" + entry.name + "' has a for: loop but no ${...} in its name, "
-                    "so every iteration would get the same name (write e.g. '" + entry.name +
-                    "${i}')");
+                    "machine '" + entry.name +
+                        "' has a for: loop but no ${...} in its name, "
+                        "so every iteration would get the same name (write e.g. '" +
+                        entry.name + "${i}')");
             iterations.resize(1);
         }
         for (auto& vars : iterations) {

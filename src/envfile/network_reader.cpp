@@ -54,8 +54,8 @@ void read_network(Reader& r, const Field& f, Network& net) {
     });
     if (!f.value.IsMap()) return;
     if (!has_type) {
-        r.error(Reader::mark(f.key), "network '" + f.name +
-                                         "' needs a type: nat, host-only, internal or bridged");
+        r.error(Reader::mark(f.key),
+                "network '" + f.name + "' needs a type: nat, host-only, internal or bridged");
         return;
     }
     if (bad_type) return;
@@ -68,27 +68,31 @@ void read_network(Reader& r, const Field& f, Network& net) {
                                          "' needs the host interface to join (interface: eth0)");
     if (net.type != NetworkType::Bridged && interface_mark.line > 0)
         r.error(interface_mark, "'interface' applies only to bridged networks");
-    if (net.dhcp && net.subnet.empty() && net.type != NetworkType::Bridged &&
-        subnet_mark.line == 0)
+    if (net.dhcp && net.subnet.empty() && net.type != NetworkType::Bridged && subnet_mark.line == 0)
         r.error(dhcp_mark, "network '" + f.name + "' serves DHCP but has no subnet to lease from");
 }
 
 }  // namespace
 
-std::string_view network_type_name(NetworkType t) { return type_names[size_t(t)]; }
+std::string_view network_type_name(NetworkType t) {
+    return type_names[size_t(t)];
+}
 
 void read_network_definitions(Reader& r, const Field& f, std::map<std::string, Network>& out) {
-    r.map(f, {}, [&](const Field& k) {
-        if (auto ok = check_network_name(k.name); !ok) {
-            r.error(Reader::mark(k.key), ok.error());
-            return;
-        }
-        Network net;
-        net.name = k.name;
-        net.mark = Reader::mark(k.key);
-        read_network(r, k, net);
-        out.emplace(k.name, std::move(net));
-    }, true);
+    r.map(
+        f, {},
+        [&](const Field& k) {
+            if (auto ok = check_network_name(k.name); !ok) {
+                r.error(Reader::mark(k.key), ok.error());
+                return;
+            }
+            Network net;
+            net.name = k.name;
+            net.mark = Reader::mark(k.key);
+            read_network(r, k, net);
+            out.emplace(k.name, std::move(net));
+        },
+        true);
 }
 
 void read_attachments(Reader& r, const Field& f, std::vector<NetworkAttachment>& out) {
@@ -99,7 +103,8 @@ void read_attachments(Reader& r, const Field& f, std::vector<NetworkAttachment>&
         std::optional<uint32_t> ip;
         bool bad = false, net_seen = false;
         // Problems name the machine only when they depend on the loop iteration.
-        std::optional<Str> ip_text, net_text;  // a value was reported: no follow-up errors about this entry
+        std::optional<Str> ip_text,
+            net_text;  // a value was reported: no follow-up errors about this entry
         bool ok = r.map(item, attachment_keys_mac, [&](const Field& k) {
             if (k.name == "network") {
                 net_seen = true;
@@ -109,34 +114,41 @@ void read_attachments(Reader& r, const Field& f, std::vector<NetworkAttachment>&
                 ip_text = r.str(k);
                 if (ip_text) {
                     auto v = parse_ipv4(ip_text->text);
-                    if (v) ip = *v, a.ip = format_ipv4(*v);
-                    else r.error(k, v.error() + r.in(*ip_text));
+                    if (v)
+                        ip = *v, a.ip = format_ipv4(*v);
+                    else
+                        r.error(k, v.error() + r.in(*ip_text));
                 }
                 if (!ip) bad = true;
             } else if (k.name == "dhcp") {
                 dhcp_f = k;
-                if (auto b = r.boolean(k)) a.dhcp = *b;
-                else bad = true;
+                if (auto b = r.boolean(k))
+                    a.dhcp = *b;
+                else
+                    bad = true;
             } else if (k.name == "mac") {
-                if (auto m = r.parsed<std::string>(k, parse_mac)) a.mac = *m;
-                else bad = true;
+                if (auto m = r.parsed<std::string>(k, parse_mac))
+                    a.mac = *m;
+                else
+                    bad = true;
             }
         });
         if (!ok) return;
         if (!net_f) {
             if (!net_seen)
-                r.error(item, "network attachment needs 'network:' naming one of the project's "
-                              "networks");
+                r.error(item,
+                        "network attachment needs 'network:' naming one of the project's "
+                        "networks");
             return;
         }
         auto it = r.networks->find(a.network);
         if (it == r.networks->end()) {
             std::vector<std::string_view> names;
             for (auto& [n, _] : *r.networks) names.push_back(n);
-            r.error(*net_f, "unknown network '" + a.network + "'" + did_you_mean(a.network, names) +
-                                (names.empty() ? " (no networks are defined under 'networks:')"
-                                               : "") +
-                                r.in(*net_text));
+            r.error(*net_f,
+                    "unknown network '" + a.network + "'" + did_you_mean(a.network, names) +
+                        (names.empty() ? " (no networks are defined under 'networks:')" : "") +
+                        r.in(*net_text));
             return;
         }
         const Network& net = it->second;
@@ -151,14 +163,18 @@ void read_attachments(Reader& r, const Field& f, std::vector<NetworkAttachment>&
             if (net.subnet.empty()) {
                 r.error(*ip_f, "static ip " + a.ip + " on network '" + net.name +
                                    "', which has no subnet (add subnet: to the network or use "
-                                   "dhcp: true)" + where);
+                                   "dhcp: true)" +
+                                   where);
                 return;
             }
             Cidr c = *parse_cidr(net.subnet);
             std::string why;
-            if (!c.contains(*ip)) why = " is outside network '";
-            else if (*ip == c.network) why = " is the network address of '";
-            else if (*ip == c.broadcast()) why = " is the broadcast address of '";
+            if (!c.contains(*ip))
+                why = " is outside network '";
+            else if (*ip == c.network)
+                why = " is the network address of '";
+            else if (*ip == c.broadcast())
+                why = " is the broadcast address of '";
             if (!why.empty()) {
                 r.error(*ip_f, "ip " + a.ip + why + net.name + "' (" + net.subnet + ")" + where);
                 return;  // kept out of the duplicate checks: one message per mistake
@@ -175,8 +191,8 @@ void read_attachments(Reader& r, const Field& f, std::vector<NetworkAttachment>&
             r.error(*dhcp_f, "'dhcp: false' needs an 'ip:'" + r.in(*net_text));
             return;
         }
-        bool serves_dhcp = net.dhcp || net.type == NetworkType::Bridged ||
-                           net.type == NetworkType::Nat;
+        bool serves_dhcp =
+            net.dhcp || net.type == NetworkType::Bridged || net.type == NetworkType::Nat;
         if (!serves_dhcp) {
             r.error(dhcp_f ? Reader::mark(*dhcp_f) : Reader::mark(*net_f),
                     std::string(dhcp_f ? "" : "no 'ip' given and ") + "network '" + net.name +

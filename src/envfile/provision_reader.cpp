@@ -7,15 +7,16 @@ namespace env::envfile {
 namespace {
 
 constexpr std::array<std::string_view, 2> kinds{"shell", "file"};
-constexpr std::array<std::string_view, 7> shell_keys{"inline", "path", "args", "env",
-                                                     "privileged", "run", "name"};
+constexpr std::array<std::string_view, 7> shell_keys{"inline",     "path", "args", "env",
+                                                     "privileged", "run",  "name"};
 constexpr std::array<std::string_view, 4> file_keys{"source", "destination", "run", "name"};
 constexpr std::array<std::string_view, 3> run_words{"once", "always", "never"};
 
 bool is_env_name(const std::string& s) {
     if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
     for (char c : s)
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_'))
             return false;
     return true;
 }
@@ -41,8 +42,9 @@ std::optional<std::string> existing(Reader& r, const Field& k, bool dir_ok) {
 
 void read_run(Reader& r, const Field& k, Provisioner& p) {
     if (auto s = r.choice(k, run_words))
-        p.run = s->text == "once" ? RunWhen::Once : s->text == "always" ? RunWhen::Always
-                                                                        : RunWhen::Never;
+        p.run = s->text == "once"     ? RunWhen::Once
+                : s->text == "always" ? RunWhen::Always
+                                      : RunWhen::Never;
 }
 
 void read_shell(Reader& r, const Field& f, Provisioner& p) {
@@ -63,14 +65,18 @@ void read_shell(Reader& r, const Field& f, Provisioner& p) {
                 if (auto s = r.str(a)) p.args.push_back(s->text);
             });
         } else if (k.name == "env") {
-            r.map(k, {}, [&](const Field& e) {
-                if (!is_env_name(e.name)) {
-                    r.error(Reader::mark(e.key), "'" + e.name + "' is not a valid environment "
-                                                 "variable name");
-                    return;
-                }
-                if (auto s = r.str(e)) p.env[e.name] = s->text;
-            }, true);
+            r.map(
+                k, {},
+                [&](const Field& e) {
+                    if (!is_env_name(e.name)) {
+                        r.error(Reader::mark(e.key), "'" + e.name +
+                                                         "' is not a valid environment "
+                                                         "variable name");
+                        return;
+                    }
+                    if (auto s = r.str(e)) p.env[e.name] = s->text;
+                },
+                true);
         } else if (k.name == "privileged") {
             if (auto b = r.boolean(k)) p.privileged = *b;
         } else if (k.name == "run") {
@@ -101,10 +107,10 @@ void read_file(Reader& r, const Field& f, Provisioner& p) {
         }
     });
     if (ok && (!has_source || !has_dest))
-        r.error(f, std::string("a file provisioner needs ") +
-                       (!has_source && !has_dest ? "'source' and 'destination'"
-                        : !has_source            ? "'source'"
-                                                 : "'destination'"));
+        r.error(f, std::string("a file provisioner needs ") + (!has_source && !has_dest
+                                                                   ? "'source' and 'destination'"
+                                                               : !has_source ? "'source'"
+                                                                             : "'destination'"));
 }
 
 }  // namespace
@@ -121,11 +127,12 @@ void read_provisioners(Reader& r, const Field& f, std::vector<Provisioner>& out)
                 return;
             }
             p.kind = k.name == "shell" ? Provisioner::Kind::Shell : Provisioner::Kind::File;
-            if (p.kind == Provisioner::Kind::Shell) read_shell(r, k, p);
-            else read_file(r, k, p);
+            if (p.kind == Provisioner::Kind::Shell)
+                read_shell(r, k, p);
+            else
+                read_file(r, k, p);
         });
-        if (ok && count == 0)
-            r.error(item, "a provisioner entry needs 'shell:' or 'file:'");
+        if (ok && count == 0) r.error(item, "a provisioner entry needs 'shell:' or 'file:'");
         if (ok && count > 0) out.push_back(std::move(p));
     });
 }
@@ -138,8 +145,7 @@ void name_provisioners(Reader& r, std::vector<Provisioner>& list) {
                      std::to_string(i + 1);
         for (size_t j = 0; j < i; ++j)
             if (list[j].name == p.name)
-                r.error(p.mark, "provisioner name '" + p.name + "' is used twice" +
-                                    r.in_machine());
+                r.error(p.mark, "provisioner name '" + p.name + "' is used twice" + r.in_machine());
     }
 }
 

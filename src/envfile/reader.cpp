@@ -19,7 +19,9 @@ Mark Reader::mark(const Field& f) {
     return mark(f.value);
 }
 
-std::string Reader::in(const Str& s) const { return s.looped ? in_machine() : ""; }
+std::string Reader::in(const Str& s) const {
+    return s.looped ? in_machine() : "";
+}
 
 std::string_view node_kind(const YAML::Node& n) {
     if (!n || n.IsNull()) return "nothing";
@@ -44,8 +46,8 @@ bool Reader::map(const Field& f, std::span<const std::string_view> keys,
         std::pair<YAML::Node, YAML::Node> kv = *it;
         const YAML::Node& k = kv.first;
         if (!k.IsScalar()) {
-            error(mark(k), "keys of '" + f.name + "' must be plain names, not " +
-                               std::string(node_kind(k)));
+            error(mark(k),
+                  "keys of '" + f.name + "' must be plain names, not " + std::string(node_kind(k)));
             continue;
         }
         const std::string& name = k.Scalar();
@@ -63,11 +65,12 @@ bool Reader::map(const Field& f, std::span<const std::string_view> keys,
         for (auto key : keys) known = known || key == name;
         if (!known) {
             if (name == "<<")
-                error(km, "YAML merge keys (<<) are not supported; put shared settings in "
-                          "'defaults:' instead");
+                error(km,
+                      "YAML merge keys (<<) are not supported; put shared settings in "
+                      "'defaults:' instead");
             else
-                error(km, "unknown key '" + name + "' in '" + f.name + "'" +
-                              did_you_mean(name, keys));
+                error(km,
+                      "unknown key '" + name + "' in '" + f.name + "'" + did_you_mean(name, keys));
             continue;
         }
         fn(Field{name, k, kv.second});

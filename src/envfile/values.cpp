@@ -5,9 +5,13 @@
 namespace env::envfile {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string quoted(std::string_view s) {
+    return "'" + std::string(s) + "'";
+}
 
 // Parses an unsigned decimal into v; false on empty, non-digits or overflow.
 bool parse_u64(std::string_view s, uint64_t& v) {
@@ -72,15 +76,27 @@ Parsed<uint64_t> parse_size(std::string_view s) {
         char u = char(std::toupper(static_cast<unsigned char>(unit[0])));
         std::string_view rest = unit.substr(1);
         switch (u) {
-            case 'B': mult = 1; break;
-            case 'K': mult = 1ull << 10; break;
-            case 'M': mult = 1ull << 20; break;
-            case 'G': mult = 1ull << 30; break;
-            case 'T': mult = 1ull << 40; break;
-            default: return bad(": unknown unit " + quoted(unit));
+            case 'B':
+                mult = 1;
+                break;
+            case 'K':
+                mult = 1ull << 10;
+                break;
+            case 'M':
+                mult = 1ull << 20;
+                break;
+            case 'G':
+                mult = 1ull << 30;
+                break;
+            case 'T':
+                mult = 1ull << 40;
+                break;
+            default:
+                return bad(": unknown unit " + quoted(unit));
         }
-        if (u == 'B' ? !rest.empty()
-                     : !(rest.empty() || rest == "B" || rest == "b" || rest == "iB" || rest == "ib"))
+        if (u == 'B'
+                ? !rest.empty()
+                : !(rest.empty() || rest == "B" || rest == "b" || rest == "iB" || rest == "ib"))
             return bad(": unknown unit " + quoted(unit));
     }
     uint64_t w, f = 0;
@@ -105,7 +121,8 @@ Parsed<int> parse_percent(std::string_view s) {
     uint64_t v;
     if (!parse_u64(n, v) || (n.size() > 1 && n[0] == '0'))
         return std::unexpected(quoted(s) + " is not a percentage (write e.g. 50%)");
-    if (v < 1 || v > 100) return std::unexpected("percentage " + quoted(s) + " is not within 1%..100%");
+    if (v < 1 || v > 100)
+        return std::unexpected("percentage " + quoted(s) + " is not within 1%..100%");
     return int(v);
 }
 
@@ -162,8 +179,8 @@ Parsed<Cidr> parse_cidr(std::string_view s) {
 }
 
 Parsed<std::string> parse_mac(std::string_view s) {
-    auto bad = std::unexpected(quoted(s) +
-                               " is not a MAC address (write six hex octets, e.g. 52:54:00:12:34:56)");
+    auto bad = std::unexpected(
+        quoted(s) + " is not a MAC address (write six hex octets, e.g. 52:54:00:12:34:56)");
     if (s.size() != 17) return bad;
     std::string out;
     for (size_t i = 0; i < 17; ++i) {
@@ -215,7 +232,8 @@ Parsed<BoxRef> parse_box(std::string_view s) {
     for (char c : name)
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ||
               c == '/'))
-            return std::unexpected("box name " + quoted(name) + " may hold only letters, digits and . _ - /");
+            return std::unexpected("box name " + quoted(name) +
+                                   " may hold only letters, digits and . _ - /");
     BoxRef ref{std::string(name), ""};
     if (at == std::string_view::npos) return ref;
     std::string_view cons = s.substr(at + 1);

@@ -82,29 +82,29 @@ TEST_CASE("every bad Envfile reports exactly its expected problems at LINE:COL",
 
 TEST_CASE("one Envfile with several problems reports all of them in file order", "[envfile]") {
     const std::string text =
-        "version: 1\n"                       // 1
-        "networks:\n"                        // 2
-        "  lab:\n"                           // 3
-        "    type: host-only\n"              // 4
-        "    subnet: 10.0.0/24\n"            // 5  bad CIDR
-        "machines:\n"                        // 6
-        "  web${i}:\n"                       // 7
-        "    for:\n"                         // 8
-        "      i: 1..2\n"                    // 9
-        "    box: debian-12\n"               // 10
-        "    memroy: 1G\n"                   // 11 unknown key (once, not once per machine)
-        "    cpus: lots\n"                   // 12 wrong type
-        "    networks:\n"                    // 13
-        "      - network: lab\n"             // 14
-        "        ip: 192.168.1.${j}\n"       // 15 unbound variable
-        "  Db:\n"                            // 16 bad name
-        "    box: debian-12\n"               // 17
-        "    provider: vmware\n"             // 18 unknown provider
-        "    ports:\n"                       // 19
-        "      - guest: 80\n"                // 20
-        "        host: 8080\n"               // 21
-        "        protocol: sctp\n"           // 22 bad protocol
-        "    provision:\n"                   // 23
+        "version: 1\n"                          // 1
+        "networks:\n"                           // 2
+        "  lab:\n"                              // 3
+        "    type: host-only\n"                 // 4
+        "    subnet: 10.0.0/24\n"               // 5  bad CIDR
+        "machines:\n"                           // 6
+        "  web${i}:\n"                          // 7
+        "    for:\n"                            // 8
+        "      i: 1..2\n"                       // 9
+        "    box: debian-12\n"                  // 10
+        "    memroy: 1G\n"                      // 11 unknown key (once, not once per machine)
+        "    cpus: lots\n"                      // 12 wrong type
+        "    networks:\n"                       // 13
+        "      - network: lab\n"                // 14
+        "        ip: 192.168.1.${j}\n"          // 15 unbound variable
+        "  Db:\n"                               // 16 bad name
+        "    box: debian-12\n"                  // 17
+        "    provider: vmware\n"                // 18 unknown provider
+        "    ports:\n"                          // 19
+        "      - guest: 80\n"                   // 20
+        "        host: 8080\n"                  // 21
+        "        protocol: sctp\n"              // 22 bad protocol
+        "    provision:\n"                      // 23
         "      - shell: {path: missing.sh}\n";  // 24 missing script
     auto r = envfile::load_string(text, "Envfile");
     REQUIRE(!r);

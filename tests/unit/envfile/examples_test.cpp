@@ -43,8 +43,7 @@ TEST_CASE("examples/loops validates: three nodes with computed addresses", "[env
     }
 }
 
-TEST_CASE("examples/haproxy-lab validates: lb1, lb2, web1..web3 with real scripts",
-          "[envfile]") {
+TEST_CASE("examples/haproxy-lab validates: lb1, lb2, web1..web3 with real scripts", "[envfile]") {
     auto e = load_example("haproxy-lab");
     std::vector<std::string> names;
     for (auto& m : e.machines) names.push_back(m.name);

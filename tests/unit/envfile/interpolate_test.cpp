@@ -22,8 +22,8 @@ TEST_CASE("$${ is a literal ${ so shell scripts keep their own variables", "[env
 
 TEST_CASE("placeholder errors name the problem", "[envfile]") {
     Vars v{{"i", "1"}, {"zone", "a"}};
-    CHECK_THAT(interpolate("${j}", v).error(),
-               Catch::Contains("loop variable 'j' is not bound") && Catch::Contains("bound here: i, zone"));
+    CHECK_THAT(interpolate("${j}", v).error(), Catch::Contains("loop variable 'j' is not bound") &&
+                                                   Catch::Contains("bound here: i, zone"));
     CHECK_THAT(interpolate("${HOME}", Vars{}).error(), Catch::Contains("write $${HOME}"));
     CHECK_THAT(interpolate("${i / (i - 1)}", v).error(), Catch::Contains("division by zero"));
     CHECK_THAT(interpolate("${zone * 2}", v).error(), Catch::Contains("'a', not an integer"));

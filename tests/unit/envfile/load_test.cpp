@@ -115,8 +115,9 @@ TEST_CASE("loading the haproxy lab takes milliseconds, not seconds", "[envfile]"
     const int runs = 200;
     auto t0 = std::chrono::steady_clock::now();
     for (int i = 0; i < runs; ++i) REQUIRE(envfile::load(path));
-    double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0)
-                    .count() / runs;
+    double us =
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() /
+        runs;
     WARN("haproxy-lab load: " << us << " us per load");
     CHECK(us < 50000);
 }

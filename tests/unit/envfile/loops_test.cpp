@@ -70,11 +70,11 @@ TEST_CASE("looped machines keep file order around unlooped ones", "[envfile]") {
 
 TEST_CASE("an unbound loop variable is reported at its line once per problem", "[envfile]") {
     auto r = envfile::load_string(lab +
-                                      "machines:\n"                            // 3
-                                      "  web${i}:\n"                           // 4
-                                      "    for: {i: 1..3}\n"                   // 5
-                                      "    box: debian-12\n"                   // 6
-                                      "    hostname: h${k}\n",                 // 7
+                                      "machines:\n"             // 3
+                                      "  web${i}:\n"            // 4
+                                      "    for: {i: 1..3}\n"    // 5
+                                      "    box: debian-12\n"    // 6
+                                      "    hostname: h${k}\n",  // 7
                                   "lab/Envfile");
     REQUIRE(!r);
     CHECK(r.error().message() ==
@@ -83,13 +83,13 @@ TEST_CASE("an unbound loop variable is reported at its line once per problem", "
 
 TEST_CASE("an error that depends on the iteration names the machine", "[envfile]") {
     auto r = envfile::load_string(lab +
-                                      "machines:\n"                                      // 3
-                                      "  web${i}:\n"                                     // 4
-                                      "    for: {i: 1..3}\n"                             // 5
-                                      "    box: debian-12\n"                             // 6
-                                      "    networks:\n"                                  // 7
-                                      "      - network: lab\n"                           // 8
-                                      "        ip: 192.168.56.${253 + i}\n",             // 9: .254 is fine
+                                      "machines:\n"                           // 3
+                                      "  web${i}:\n"                          // 4
+                                      "    for: {i: 1..3}\n"                  // 5
+                                      "    box: debian-12\n"                  // 6
+                                      "    networks:\n"                       // 7
+                                      "      - network: lab\n"                // 8
+                                      "        ip: 192.168.56.${253 + i}\n",  // 9: .254 is fine
                                   "Envfile");
     REQUIRE(!r);
     CHECK(r.error().message() ==
@@ -108,17 +108,18 @@ TEST_CASE("loop variables do not leak into the next machine", "[envfile]") {
         "    hostname: db${i}\n",
         "Envfile");
     REQUIRE(!r);
-    CHECK_THAT(r.error().message(), Catch::StartsWith("Envfile:5:15: loop variable 'i' is not bound"));
+    CHECK_THAT(r.error().message(),
+               Catch::StartsWith("Envfile:5:15: loop variable 'i' is not bound"));
 }
 
 TEST_CASE("a mistake in a loop body that does not depend on the iteration is reported once",
           "[envfile]") {
     auto r = envfile::load_string(lab +
-                                      "machines:\n"                                 // 3
-                                      "  web${i}:\n"                                // 4
-                                      "    for: {i: 1..3}\n"                        // 5
-                                      "    box: debian-12\n"                        // 6
-                                      "    memory: 2X\n"                            // 7
+                                      "machines:\n"                                      // 3
+                                      "  web${i}:\n"                                     // 4
+                                      "    for: {i: 1..3}\n"                             // 5
+                                      "    box: debian-12\n"                             // 6
+                                      "    memory: 2X\n"                                 // 7
                                       "    networks: [{network: lab, ip: 10.0.0.1}]\n",  // 8
                                   "Envfile");
     REQUIRE(!r);
@@ -131,5 +132,6 @@ TEST_CASE("a mistake in a loop body that does not depend on the iteration is rep
 TEST_CASE("a machine that is not a mapping gets one message, not follow-ups", "[envfile]") {
     auto r = envfile::load_string("machines:\n  web: debian-12\n", "Envfile");
     REQUIRE(!r);
-    CHECK(r.error().message() == "Envfile:2:8: 'web' must be a mapping of keys to values, not a string");
+    CHECK(r.error().message() ==
+          "Envfile:2:8: 'web' must be a mapping of keys to values, not a string");
 }

@@ -84,8 +84,8 @@ TEST_CASE("boxes are a name with an optional version constraint", "[envfile]") {
     CHECK(b.constraint == ">=1.0,<2");
     CHECK(parse_box("debian/bookworm64").value().constraint.empty());
     CHECK(parse_box("d@~> 1.2").value().constraint == "~> 1.2");
-    for (auto bad : {"@1.0", "debian-12@", "debian-12@>=one", "debian 12", "d@>=1..2", "d@1.",
-                     "d@>=1.0,"}) {
+    for (auto bad :
+         {"@1.0", "debian-12@", "debian-12@>=one", "debian 12", "d@>=1..2", "d@1.", "d@>=1.0,"}) {
         INFO(bad);
         CHECK(!parse_box(bad));
     }
