@@ -1,7 +1,9 @@
 #pragma once
-// Copies a local file or directory tree to a machine over SFTP, keeping permission bits
-// (the remote umask is overridden with an explicit chmod) and symlinks as symlinks.
-// Needs the guest's SFTP subsystem (OpenSSH's sftp-server; dropbear uses the same binary).
+// Copies a local file or directory tree to a machine, keeping permission bits (the remote
+// umask is overridden with an explicit chmod) and symlinks as symlinks. Uses SFTP when the
+// guest has the subsystem (OpenSSH's sftp-server; dropbear looks for /usr/lib/sftp-server);
+// otherwise falls back to one `cat > file` exec per file, which only needs a POSIX shell, so
+// minimal dropbear/busybox boxes work too.
 #include <string>
 
 #include "ssh/session.h"
@@ -11,6 +13,7 @@ namespace env::ssh {
 
 struct UploadStats {
     size_t files = 0, dirs = 0, bytes = 0;
+    bool via_sftp = true;  // false: the shell fallback was used
 };
 
 // `local` lands exactly at `remote`: a file becomes that file, a directory becomes that

@@ -20,7 +20,8 @@ public:
     // Empty string when the server can run; otherwise why not (for WARN + skip).
     static std::string unavailable(ServerKind kind);
 
-    explicit TestServer(ServerKind kind);
+    // with_sftp = false hides the SFTP server binary from the server (a minimal box).
+    explicit TestServer(ServerKind kind, bool with_sftp = true);
     ~TestServer();
     TestServer(const TestServer&) = delete;
     TestServer& operator=(const TestServer&) = delete;
@@ -37,6 +38,7 @@ public:
 
 private:
     ServerKind kind_;
+    bool with_sftp_;
     std::string dir_;
     MachineKeys keys_;
     int port_ = 0;

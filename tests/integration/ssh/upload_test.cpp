@@ -12,12 +12,17 @@ using namespace env;
 using namespace env::ssh;
 using namespace env::ssh::test;
 
+// Over SFTP with sshd and with dropbear (which runs OpenSSH's sftp-server), and through the
+// shell fallback when the server has no SFTP subsystem.
 TEST_CASE("upload copies a directory tree keeping modes and symlinks", "[root]") {
-    if (auto why = TestServer::unavailable(ServerKind::OpenSsh); !why.empty()) {
+    auto [kind, with_sftp] = GENERATE(std::pair{ServerKind::OpenSsh, true},
+                                      std::pair{ServerKind::Dropbear, true},
+                                      std::pair{ServerKind::Dropbear, false});
+    if (auto why = TestServer::unavailable(kind); !why.empty()) {
         WARN("skipped: " << why);
         return;
     }
-    TestServer server(ServerKind::OpenSsh);
+    TestServer server(kind, with_sftp);
     REQUIRE(server.start());
     auto s = Session::connect(server.options());
     REQUIRE(s);
@@ -37,6 +42,7 @@ TEST_CASE("upload copies a directory tree keeping modes and symlinks", "[root]")
     CHECK(st->files == 4);
     CHECK(st->dirs == 3);
     CHECK(st->bytes == 300000 + 6 + 19);
+    CHECK(st->via_sftp == with_sftp);
 
     auto mode = [](const std::string& p) {
         struct stat sb {};
@@ -47,9 +53,16 @@ TEST_CASE("upload copies a directory tree keeping modes and symlinks", "[root]")
     CHECK(mode(dst + "/secret") == 0600);
     CHECK(mode(dst + "/sub") == 0750);
     CHECK(*sys::read_file(dst + "/sub/deeper/big") == std::string(300000, 'b'));
+    INFO("server: " << (kind == ServerKind::OpenSsh ? "sshd" : "dropbear") << ", sftp " << with_sftp);
     char target[64] = {};
     REQUIRE(::readlink((dst + "/link").c_str(), target, sizeof target - 1) > 0);
     CHECK(std::string(target) == "run.sh");
+
+    // Awkward names survive the shell fallback's quoting.
+    REQUIRE(sys::write_file_atomic(src + "/it's \"odd\" $x", "q", 0640));
+    REQUIRE(upload(*s, src + "/it's \"odd\" $x", dst + "/it's \"odd\" $x"));
+    CHECK(*sys::read_file(dst + "/it's \"odd\" $x") == "q");
+    CHECK(mode(dst + "/it's \"odd\" $x") == 0640);
 
     // A single file, uploaded again over an existing one.
     REQUIRE(upload(*s, src + "/secret", dst + "/copy"));
