@@ -98,6 +98,7 @@ Result<Connected> connect_with_retry(const ConnectOptions& opts, std::chrono::mi
     auto deadline = start + timeout;
     int attempts = 0;
     auto delay = std::chrono::milliseconds(50);
+    std::string last_error;
     for (;;) {
         ++attempts;
         ConnectOptions o = opts;
@@ -106,8 +107,9 @@ Result<Connected> connect_with_retry(const ConnectOptions& opts, std::chrono::mi
         o.attempt_timeout = std::max(std::chrono::milliseconds(200), std::min(o.attempt_timeout, left));
         auto s = attempt(o, identity.get(), pinned.get());
         auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - start);
-        if (s) return Connected{std::move(*s), elapsed, attempts};
+        if (s) return Connected{std::move(*s), elapsed, attempts, last_error};
         if (s.error().kind() != ErrorKind::Network) return std::unexpected(s.error());
+        last_error = s.error().what();
         auto now = clock::now();
         if (now >= deadline)
             return fail(ErrorKind::Network,

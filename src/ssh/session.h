@@ -42,6 +42,7 @@ struct Connected {
     Session session;
     std::chrono::milliseconds elapsed{};  // from the first attempt to authentication
     int attempts = 0;
+    std::string last_error;  // why the attempt before the successful one failed ("" if none)
 };
 
 // Readiness means SSH authenticates, not that a port is open: retries connect + auth until

@@ -92,6 +92,7 @@ TEST_CASE("connect_with_retry waits until a late server authenticates and says h
     INFO(server.log());
     REQUIRE(s.has_value());
     CHECK(s->attempts > 1);
+    CHECK(s->last_error.find("cannot connect") != std::string::npos);
     CHECK(s->elapsed >= 700ms);
     CHECK(s->elapsed < 20s);
 }
