@@ -8,7 +8,9 @@
 
 namespace env::net {
 
-const char* to_string(Proto p) { return p == Proto::Tcp ? "tcp" : "udp"; }
+const char* to_string(Proto p) {
+    return p == Proto::Tcp ? "tcp" : "udp";
+}
 
 namespace {
 
@@ -33,7 +35,8 @@ Result<PortReservation> try_bind(Proto proto, const std::string& ip, int port, b
                                      e));
     }
     socklen_t len = sizeof a;
-    if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&a), &len) != 0) return fail_errno("getsockname");
+    if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&a), &len) != 0)
+        return fail_errno("getsockname");
     return PortReservation(ntohs(a.sin_port), std::move(fd));
 }
 
@@ -44,18 +47,21 @@ Result<PortReservation> reserve_port(Proto proto, const std::string& host_ip, in
     // must look busy, or two projects could pick the same one.
     if (first == 0) return try_bind(proto, host_ip, 0, false);
     if (last < first || first < 1 || last > 65535)
-        return fail(ErrorKind::Invalid, "bad port range " + std::to_string(first) + ".." + std::to_string(last));
+        return fail(ErrorKind::Invalid,
+                    "bad port range " + std::to_string(first) + ".." + std::to_string(last));
     for (int p = first; p <= last; ++p) {
         auto r = try_bind(proto, host_ip, p, false);
         if (r) return r;
         if (r.error().kind() != ErrorKind::Busy) return r;
     }
-    return fail(ErrorKind::Busy, std::string("no free ") + to_string(proto) + " port on " + host_ip +
-                                     " in " + std::to_string(first) + ".." + std::to_string(last));
+    return fail(ErrorKind::Busy, std::string("no free ") + to_string(proto) + " port on " +
+                                     host_ip + " in " + std::to_string(first) + ".." +
+                                     std::to_string(last));
 }
 
 Result<PortReservation> reserve_exact_port(Proto proto, const std::string& host_ip, int port) {
-    if (port < 1 || port > 65535) return fail(ErrorKind::Invalid, "bad port " + std::to_string(port));
+    if (port < 1 || port > 65535)
+        return fail(ErrorKind::Invalid, "bad port " + std::to_string(port));
     return try_bind(proto, host_ip, port, true);
 }
 

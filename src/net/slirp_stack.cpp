@@ -70,7 +70,9 @@ struct SlirpStack::Impl {
         if (slirp) slirp_cleanup(slirp);
     }
 
-    bool on_loop_thread() const { return !running || std::this_thread::get_id() == thread.get_id(); }
+    bool on_loop_thread() const {
+        return !running || std::this_thread::get_id() == thread.get_id();
+    }
 
     void kick() {
         uint64_t one = 1;
@@ -118,6 +120,10 @@ struct SlirpStack::Impl {
         for (auto& t : timers)
             if (t->expire_ms >= 0 && t->expire_ms <= now_ms) due.push_back(t.get());
         for (Timer* t : due) {
+            // An earlier callback may have freed this timer.
+            bool alive =
+                std::any_of(timers.begin(), timers.end(), [&](auto& p) { return p.get() == t; });
+            if (!alive || t->expire_ms < 0) continue;
             t->expire_ms = -1;
             t->cb(t->opaque);
         }
@@ -127,7 +133,8 @@ struct SlirpStack::Impl {
         int64_t now_ms = now_ns() / 1000000;
         int64_t best = 1000;  // wake at least once a second (slirp's slow timers)
         for (auto& t : timers)
-            if (t->expire_ms >= 0) best = std::min(best, std::max<int64_t>(0, t->expire_ms - now_ms));
+            if (t->expire_ms >= 0)
+                best = std::min(best, std::max<int64_t>(0, t->expire_ms - now_ms));
         return static_cast<uint32_t>(best);
     }
 
@@ -151,7 +158,8 @@ struct SlirpStack::Impl {
             for (size_t i = first_watch; i < watch_end; ++i)
                 if (pfds[i].revents) ready.push_back(pfds[i].fd);
             for (int fd : ready) {
-                auto it = std::find_if(watches.begin(), watches.end(), [&](auto& w) { return w.fd == fd; });
+                auto it = std::find_if(watches.begin(), watches.end(),
+                                       [&](auto& w) { return w.fd == fd; });
                 if (it != watches.end()) {
                     auto cb = it->on_ready;
                     cb();
@@ -191,7 +199,9 @@ struct SlirpStack::Impl {
         if (self->sink) self->sink->send_frame({static_cast<const uint8_t*>(buf), len});
         return static_cast<ssize_t>(len);
     }
-    static void guest_error(const char* msg, void*) { spdlog::debug("slirp: guest error: {}", msg); }
+    static void guest_error(const char* msg, void*) {
+        spdlog::debug("slirp: guest error: {}", msg);
+    }
     static int64_t clock_get_ns(void*) { return now_ns(); }
     static void* timer_new(SlirpTimerCb cb, void* cb_opaque, void* opaque) {
         auto* self = static_cast<Impl*>(opaque);
@@ -258,7 +268,9 @@ Result<std::unique_ptr<SlirpStack>> SlirpStack::create(const NatConfig& config) 
 
 SlirpStack::SlirpStack(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-SlirpStack::~SlirpStack() { stop(); }
+SlirpStack::~SlirpStack() {
+    stop();
+}
 
 Result<> SlirpStack::start() {
     if (impl_->running) return {};
@@ -318,8 +330,9 @@ Result<> SlirpStack::remove_forward(Proto proto, const std::string& host_ip, int
     in_addr host = TRY(parse_ip(host_ip));
     return impl_->call([&]() -> Result<> {
         if (slirp_remove_hostfwd(impl_->slirp, proto == Proto::Udp, host, host_port) != 0)
-            return fail(ErrorKind::NotFound, std::string("no ") + to_string(proto) + " forward on " +
-                                                 host_ip + ":" + std::to_string(host_port));
+            return fail(ErrorKind::NotFound, std::string("no ") + to_string(proto) +
+                                                 " forward on " + host_ip + ":" +
+                                                 std::to_string(host_port));
         return {};
     });
 }

@@ -29,9 +29,9 @@ struct NatConfig {
     std::string gateway = "10.0.2.2";  // the host, as the guest sees it
     std::string dns = "10.0.2.3";
     std::string dhcp_start = "10.0.2.15";
-    std::string hostname;                  // sent to the guest by DHCP (option 12) when set
-    std::vector<std::string> dns_search;   // DHCP option 119
-    bool restricted = false;               // true: the guest reaches only forwards, no Internet
+    std::string hostname;                 // sent to the guest by DHCP (option 12) when set
+    std::vector<std::string> dns_search;  // DHCP option 119
+    bool restricted = false;              // true: the guest reaches only forwards, no Internet
     size_t mtu = 1500;
 };
 

@@ -14,8 +14,12 @@ namespace {
 int on_data(ssh_session, ssh_channel, void* data, uint32_t len, int is_stderr, void* ud) {
     return static_cast<ChannelPump*>(ud)->data(static_cast<const char*>(data), len, is_stderr);
 }
-void on_eof(ssh_session, ssh_channel, void* ud) { static_cast<ChannelPump*>(ud)->eof(); }
-void on_close(ssh_session, ssh_channel, void* ud) { static_cast<ChannelPump*>(ud)->closed(); }
+void on_eof(ssh_session, ssh_channel, void* ud) {
+    static_cast<ChannelPump*>(ud)->eof();
+}
+void on_close(ssh_session, ssh_channel, void* ud) {
+    static_cast<ChannelPump*>(ud)->closed();
+}
 void on_exit_status(ssh_session, ssh_channel, int status, void* ud) {
     static_cast<ChannelPump*>(ud)->exit_status(status);
 }
@@ -32,11 +36,13 @@ int on_extra(socket_t, int revents, void* ud) {
 
 // RFC 4254 section 6.10 sends signal names without "SIG".
 int signal_number(const char* name) {
-    static const struct { const char* n; int s; } table[] = {
-        {"ABRT", SIGABRT}, {"ALRM", SIGALRM}, {"FPE", SIGFPE},   {"HUP", SIGHUP},
-        {"ILL", SIGILL},   {"INT", SIGINT},   {"KILL", SIGKILL}, {"PIPE", SIGPIPE},
-        {"QUIT", SIGQUIT}, {"SEGV", SIGSEGV}, {"TERM", SIGTERM}, {"USR1", SIGUSR1},
-        {"USR2", SIGUSR2}};
+    static const struct {
+        const char* n;
+        int s;
+    } table[] = {{"ABRT", SIGABRT}, {"ALRM", SIGALRM}, {"FPE", SIGFPE},   {"HUP", SIGHUP},
+                 {"ILL", SIGILL},   {"INT", SIGINT},   {"KILL", SIGKILL}, {"PIPE", SIGPIPE},
+                 {"QUIT", SIGQUIT}, {"SEGV", SIGSEGV}, {"TERM", SIGTERM}, {"USR1", SIGUSR1},
+                 {"USR2", SIGUSR2}};
     for (auto& e : table)
         if (name && std::strcmp(name, e.n) == 0) return e.s;
     return 127;  // unknown signal: still a failure the caller can see
@@ -56,7 +62,9 @@ ChannelPump::ChannelPump(ssh_session session, ssh_channel channel, PumpOptions o
     ssh_set_channel_callbacks(channel_, &callbacks_);
 }
 
-ChannelPump::~ChannelPump() { ssh_remove_channel_callbacks(channel_, &callbacks_); }
+ChannelPump::~ChannelPump() {
+    ssh_remove_channel_callbacks(channel_, &callbacks_);
+}
 
 int ChannelPump::data(const char* p, uint32_t len, int is_stderr) {
     const Output& out = is_stderr ? opts_.on_stderr : opts_.on_stdout;
@@ -64,7 +72,9 @@ int ChannelPump::data(const char* p, uint32_t len, int is_stderr) {
     return static_cast<int>(len);
 }
 
-void ChannelPump::exit_signal(const char* sig) { status_ = 128 + signal_number(sig); }
+void ChannelPump::exit_signal(const char* sig) {
+    status_ = 128 + signal_number(sig);
+}
 
 int ChannelPump::stdin_ready(int revents) {
     if (stdin_done_) return 0;
@@ -90,8 +100,8 @@ int ChannelPump::extra_ready(int) {
 
 Result<int> ChannelPump::run(const std::string& machine) {
     auto err = [&](const std::string& what) {
-        return fail(ErrorKind::Network, "machine '" + machine + "': " + what + ": " +
-                                            ssh_get_error(session_));
+        return fail(ErrorKind::Network,
+                    "machine '" + machine + "': " + what + ": " + ssh_get_error(session_));
     };
     if (!opts_.stdin_data.empty() &&
         ssh_channel_write(channel_, opts_.stdin_data.data(),
@@ -139,7 +149,9 @@ Result<int> ChannelPump::run(const std::string& machine) {
     if (status_ < 0) {
         // Closed without an exit-status message: ask libssh, which may still have one.
         int s = ssh_channel_get_exit_status(channel_);
-        if (s < 0) return fail(ErrorKind::Network, "machine '" + machine + "': the command ended without an exit status");
+        if (s < 0)
+            return fail(ErrorKind::Network,
+                        "machine '" + machine + "': the command ended without an exit status");
         status_ = s;
     }
     return status_;

@@ -12,7 +12,8 @@ Result<int> exec(const Session& session, const std::string& command, const ExecI
     };
     ChannelPtr channel(ssh_channel_new(s));
     if (!channel) return err("cannot create a channel");
-    if (ssh_channel_open_session(channel.get()) != SSH_OK) return err("cannot open a session channel");
+    if (ssh_channel_open_session(channel.get()) != SSH_OK)
+        return err("cannot open a session channel");
     detail::PumpOptions po;
     po.on_stdout = io.on_stdout;
     po.on_stderr = io.on_stderr;
@@ -21,7 +22,8 @@ Result<int> exec(const Session& session, const std::string& command, const ExecI
     po.send_eof = !io.pty;
     detail::ChannelPump pump(s, channel.get(), std::move(po));
     if (io.pty) {
-        if (ssh_channel_request_pty_size(channel.get(), io.term.c_str(), io.cols, io.rows) != SSH_OK)
+        if (ssh_channel_request_pty_size(channel.get(), io.term.c_str(), io.cols, io.rows) !=
+            SSH_OK)
             return err("PTY request refused");
     }
     if (ssh_channel_request_exec(channel.get(), command.c_str()) != SSH_OK)

@@ -64,7 +64,8 @@ Result<int> interactive(const Session& session, const InteractiveOptions& opts) 
 
     ChannelPtr channel(ssh_channel_new(s));
     if (!channel) return err("cannot create a channel");
-    if (ssh_channel_open_session(channel.get()) != SSH_OK) return err("cannot open a session channel");
+    if (ssh_channel_open_session(channel.get()) != SSH_OK)
+        return err("cannot open a session channel");
 
     int tty = ::isatty(opts.in_fd) ? opts.in_fd : opts.out_fd;
     detail::PumpOptions po;

@@ -11,9 +11,9 @@ namespace env::ssh {
 
 // Paths of one machine's keys, all inside its state directory.
 struct MachineKeys {
-    std::string identity_file;     // id_ed25519, OpenSSH private key format, 0600
-    std::string public_key_file;   // id_ed25519.pub, one "ssh-ed25519 AAAA... comment" line
-    std::string host_key_file;     // ssh_host_ed25519_key, OpenSSH private key format, 0600
+    std::string identity_file;         // id_ed25519, OpenSSH private key format, 0600
+    std::string public_key_file;       // id_ed25519.pub, one "ssh-ed25519 AAAA... comment" line
+    std::string host_key_file;         // ssh_host_ed25519_key, OpenSSH private key format, 0600
     std::string host_public_key_file;  // ssh_host_ed25519_key.pub
 };
 

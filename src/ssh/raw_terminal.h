@@ -22,7 +22,7 @@ private:
     RawTerminal() = default;
     int fd_ = -1;
     bool active_ = false;
-    struct termios saved_{};
+    struct termios saved_ {};
 };
 
 }  // namespace env::ssh

@@ -10,15 +10,16 @@ namespace {
 // Failures that retrying cannot fix (a wrong host key, an unreadable key file) are marked
 // with ErrorKind::Invalid so connect_with_retry stops at once; the rest are Network.
 Error network_error(const ConnectOptions& o, ssh_session s, const std::string& what) {
-    return Error(ErrorKind::Network, "machine '" + o.machine + "': " + what + " (" + o.host +
-                                         ":" + std::to_string(o.port) + "): " + ssh_get_error(s));
+    return Error(ErrorKind::Network, "machine '" + o.machine + "': " + what + " (" + o.host + ":" +
+                                         std::to_string(o.port) + "): " + ssh_get_error(s));
 }
 
 Result<KeyPtr> import_key(const std::string& path, bool is_public) {
     ssh_key raw = nullptr;
     int rc = is_public ? ssh_pki_import_pubkey_file(path.c_str(), &raw)
                        : ssh_pki_import_privkey_file(path.c_str(), nullptr, nullptr, nullptr, &raw);
-    if (rc != SSH_OK || raw == nullptr) return fail(ErrorKind::Invalid, "cannot read SSH key " + path);
+    if (rc != SSH_OK || raw == nullptr)
+        return fail(ErrorKind::Invalid, "cannot read SSH key " + path);
     return KeyPtr(raw);
 }
 
@@ -52,7 +53,8 @@ Result<> set_options(ssh_session s, const ConnectOptions& o) {
         ssh_options_set(s, SSH_OPTIONS_HOSTKEYS, "ssh-ed25519") < 0 ||
         ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, "/dev/null") < 0 ||
         ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null") < 0)
-        return std::unexpected(Error(ErrorKind::Internal, std::string("libssh options: ") + ssh_get_error(s)));
+        return std::unexpected(
+            Error(ErrorKind::Internal, std::string("libssh options: ") + ssh_get_error(s)));
     return {};
 }
 
@@ -78,7 +80,8 @@ Result<Session> attempt(const ConnectOptions& o, ssh_key identity, ssh_key pinne
 
     int rc = ssh_userauth_publickey(raw, nullptr, identity);
     if (rc != SSH_AUTH_SUCCESS)
-        return std::unexpected(network_error(o, raw, "public key authentication as '" + o.user + "' failed"));
+        return std::unexpected(
+            network_error(o, raw, "public key authentication as '" + o.user + "' failed"));
     return Session(std::move(s), o.machine);
 }
 
@@ -90,7 +93,8 @@ Result<Session> Session::connect(const ConnectOptions& opts) {
     return attempt(opts, identity.get(), pinned.get());
 }
 
-Result<Connected> connect_with_retry(const ConnectOptions& opts, std::chrono::milliseconds timeout) {
+Result<Connected> connect_with_retry(const ConnectOptions& opts,
+                                     std::chrono::milliseconds timeout) {
     using clock = std::chrono::steady_clock;
     KeyPtr identity = TRY(import_key(opts.identity_file, false));
     KeyPtr pinned = TRY(load_pinned(opts.host_public_key_file));
@@ -104,7 +108,8 @@ Result<Connected> connect_with_retry(const ConnectOptions& opts, std::chrono::mi
         ConnectOptions o = opts;
         // Never let one attempt overrun the overall deadline by much.
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
-        o.attempt_timeout = std::max(std::chrono::milliseconds(200), std::min(o.attempt_timeout, left));
+        o.attempt_timeout =
+            std::max(std::chrono::milliseconds(200), std::min(o.attempt_timeout, left));
         auto s = attempt(o, identity.get(), pinned.get());
         auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - start);
         if (s) return Connected{std::move(*s), elapsed, attempts, last_error};
@@ -112,10 +117,10 @@ Result<Connected> connect_with_retry(const ConnectOptions& opts, std::chrono::mi
         last_error = s.error().what();
         auto now = clock::now();
         if (now >= deadline)
-            return fail(ErrorKind::Network,
-                        "machine '" + opts.machine + "': SSH not ready after " +
-                            std::to_string(elapsed.count()) + " ms (" + std::to_string(attempts) +
-                            " attempts); last error: " + s.error().what());
+            return fail(ErrorKind::Network, "machine '" + opts.machine + "': SSH not ready after " +
+                                                std::to_string(elapsed.count()) + " ms (" +
+                                                std::to_string(attempts) +
+                                                " attempts); last error: " + s.error().what());
         // The last attempt happens at the deadline, not one back-off step before it.
         std::this_thread::sleep_for(std::min<clock::duration>(delay, deadline - now));
         // Back off gently: a booting guest is polled often, a dead one is not hammered.

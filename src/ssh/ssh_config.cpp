@@ -8,7 +8,8 @@ std::string quoted(const std::string& s) {
     if (s.find_first_of(" \t\"") == std::string::npos) return s;
     std::string out = "\"";
     for (char c : s) {
-        if (c == '"') continue;  // cannot be escaped in ssh_config; such paths are rejected upstream
+        if (c == '"')
+            continue;  // cannot be escaped in ssh_config; such paths are rejected upstream
         out += c;
     }
     return out + "\"";

@@ -54,7 +54,8 @@ public:
         if (S_ISLNK(st.st_mode)) return copy_link(local, remote);
         if (S_ISDIR(st.st_mode)) return copy_dir(local, remote, st.st_mode & 07777);
         if (S_ISREG(st.st_mode)) return copy_file(local, remote, st.st_mode & 07777);
-        return fail(ErrorKind::Invalid, "cannot upload " + local + ": not a file, directory or symlink");
+        return fail(ErrorKind::Invalid,
+                    "cannot upload " + local + ": not a file, directory or symlink");
     }
 
     UploadStats stats;
@@ -62,7 +63,8 @@ public:
 private:
     Result<> sftp_fail(const std::string& what) {
         return fail(ErrorKind::Network, "machine '" + session_.machine() + "': " + what +
-                                            " (SFTP error " + std::to_string(sftp_get_error(sftp_)) +
+                                            " (SFTP error " +
+                                            std::to_string(sftp_get_error(sftp_)) +
                                             "): " + ssh_get_error(session_.get()));
     }
 
@@ -84,7 +86,8 @@ private:
         }
         out.reset();
         // sftp_open's mode is filtered by the remote umask and ignored for existing files.
-        if (sftp_chmod(sftp_, remote.c_str(), mode) != 0) return sftp_fail("cannot chmod " + remote);
+        if (sftp_chmod(sftp_, remote.c_str(), mode) != 0)
+            return sftp_fail("cannot chmod " + remote);
         ++stats.files;
         return {};
     }
@@ -96,8 +99,10 @@ private:
         // Not sftp_symlink(): OpenSSH's sftp-server takes its two paths in reverse order
         // and libssh only compensates when the SSH server itself is OpenSSH, so behind
         // dropbear the link would be made backwards. ln -s behaves the same everywhere.
-        TRY(run_remote(session_, "ln -sfn -- " + sh_quote(std::string(target, static_cast<size_t>(n))) +
-                                     " " + sh_quote(remote), -1));
+        TRY(run_remote(session_,
+                       "ln -sfn -- " + sh_quote(std::string(target, static_cast<size_t>(n))) + " " +
+                           sh_quote(remote),
+                       -1));
         ++stats.files;
         return {};
     }
@@ -120,7 +125,8 @@ private:
         ::closedir(d);
         std::sort(names.begin(), names.end());
         for (const auto& n : names) TRY(copy(local + "/" + n, remote + "/" + n));
-        if (sftp_chmod(sftp_, remote.c_str(), mode) != 0) return sftp_fail("cannot chmod " + remote);
+        if (sftp_chmod(sftp_, remote.c_str(), mode) != 0)
+            return sftp_fail("cannot chmod " + remote);
         ++stats.dirs;
         return {};
     }
@@ -142,7 +148,8 @@ public:
             char target[4096];
             ssize_t n = ::readlink(local.c_str(), target, sizeof target - 1);
             if (n < 0) return fail_errno("readlink " + local);
-            TRY(run("ln -sfn -- " + sh_quote(std::string(target, static_cast<size_t>(n))) + " " + q, -1));
+            TRY(run("ln -sfn -- " + sh_quote(std::string(target, static_cast<size_t>(n))) + " " + q,
+                    -1));
             ++stats.files;
             return {};
         }
@@ -163,7 +170,8 @@ public:
             return {};
         }
         if (!S_ISREG(st.st_mode))
-            return fail(ErrorKind::Invalid, "cannot upload " + local + ": not a file, directory or symlink");
+            return fail(ErrorKind::Invalid,
+                        "cannot upload " + local + ": not a file, directory or symlink");
         UniqueFd in = TRY(sys::open(local, O_RDONLY));
         // rm first: cat > would follow an existing symlink at the destination.
         TRY(run("rm -f -- " + q + " && cat > " + q + " && chmod " + octal(st.st_mode) + " -- " + q,
@@ -201,7 +209,8 @@ Result<UploadStats> upload(const Session& session, const std::string& local,
         auto r = u.copy(local, remote);
         result = r ? Result<UploadStats>(u.stats) : std::unexpected(r.error());
     }
-    if (!result) return std::unexpected(result.error().context("uploading " + local + " to " + remote));
+    if (!result)
+        return std::unexpected(result.error().context("uploading " + local + " to " + remote));
     return result;
 }
 

@@ -49,8 +49,8 @@ std::string dns_answer(const std::string& q) {
 }
 
 // Child: owns the stack, sees the test's resolv.conf. Returns only via _exit.
-[[noreturn]] void run_stack_child(const std::string& resolv, const std::string& netns,
-                                  int ready_fd, int hold_fd) {
+[[noreturn]] void run_stack_child(const std::string& resolv, const std::string& netns, int ready_fd,
+                                  int hold_fd) {
     if (::unshare(CLONE_NEWNS) != 0 ||
         ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
         ::mount(resolv.c_str(), "/etc/resolv.conf", nullptr, MS_BIND, nullptr) != 0)
@@ -124,7 +124,8 @@ TEST_CASE("DNS queries to 10.0.2.3 are answered through the host's resolver", "[
             if (::poll(&p, 1, 50) != 1) continue;
             sockaddr_in from{};
             socklen_t flen = sizeof from;
-            ssize_t n = ::recvfrom(dns.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &flen);
+            ssize_t n = ::recvfrom(dns.get(), buf, sizeof buf, 0,
+                                   reinterpret_cast<sockaddr*>(&from), &flen);
             if (n <= 0) continue;
             ++queries;
             std::string r = dns_answer(std::string(buf, static_cast<size_t>(n)));
@@ -135,8 +136,9 @@ TEST_CASE("DNS queries to 10.0.2.3 are answered through the host's resolver", "[
     std::string out;
     int rc = -1;
     if (child_ready) {
-        ns.exec("ip link set lo up && ip link set envtap0 up && ip addr add 10.0.2.15/24 dev envtap0 "
-                "&& ip route add default via 10.0.2.2");
+        ns.exec(
+            "ip link set lo up && ip link set envtap0 up && ip addr add 10.0.2.15/24 dev envtap0 "
+            "&& ip route add default via 10.0.2.2");
         rc = ns.exec("busybox nslookup -type=a machine.example.test 10.0.2.3", &out);
     }
     stop = true;

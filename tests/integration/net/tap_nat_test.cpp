@@ -44,7 +44,8 @@ UniqueFd tcp_listener(const char* ip, int port) {
     int one = 1;
     ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     auto a = addr(ip, port);
-    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd.get(), 4) != 0)
+    if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+        ::listen(fd.get(), 4) != 0)
         return UniqueFd();
     return fd;
 }
@@ -105,10 +106,10 @@ struct Guest {
     }
 };
 
-#define REQUIRE_NETNS()                                             \
-    if (auto why = TestNetns::unavailable(); !why.empty()) {        \
-        WARN("skipped: " << why);                                   \
-        return;                                                     \
+#define REQUIRE_NETNS()                                      \
+    if (auto why = TestNetns::unavailable(); !why.empty()) { \
+        WARN("skipped: " << why);                            \
+        return;                                              \
     }
 
 }  // namespace
@@ -122,11 +123,13 @@ TEST_CASE("the guest reaches the host's loopback through the gateway 10.0.2.2", 
     int port = local_port(listener.get());
 
     // Connect from inside the namespace (the "guest") to 10.0.2.2:port.
-    UniqueFd client = g.ns.inside([] { return UniqueFd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)); });
+    UniqueFd client =
+        g.ns.inside([] { return UniqueFd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)); });
     REQUIRE(client);
     set_timeouts(client.get(), 5);
     auto gw = addr("10.0.2.2", port);
-    std::thread connector([&] { ::connect(client.get(), reinterpret_cast<sockaddr*>(&gw), sizeof gw); });
+    std::thread connector(
+        [&] { ::connect(client.get(), reinterpret_cast<sockaddr*>(&gw), sizeof gw); });
     UniqueFd server = accept_within(listener.get(), 5000);
     connector.join();
     REQUIRE(server);
@@ -169,10 +172,12 @@ TEST_CASE("DHCP in the guest obtains 10.0.2.15 with gateway 10.0.2.2 and DNS 10.
     std::string script = dir + "/script.sh";
     // udhcpc hands the lease to its script in environment variables; record them.
     REQUIRE(sys::write_file_atomic(
-        script, "#!/bin/sh\necho \"$1 ip=$ip mask=$mask router=$router dns=$dns\" >> " + dir + "/lease\n",
+        script,
+        "#!/bin/sh\necho \"$1 ip=$ip mask=$mask router=$router dns=$dns\" >> " + dir + "/lease\n",
         0755));
     std::string out;
-    int rc = g.ns.exec(std::string("busybox udhcpc -i ") + kTap + " -f -q -n -t 5 -T 1 -s " + script, &out);
+    int rc = g.ns.exec(
+        std::string("busybox udhcpc -i ") + kTap + " -f -q -n -t 5 -T 1 -s " + script, &out);
     std::string lease = sys::read_file(dir + "/lease").value_or("");
     (void)sys::remove_tree(dir);
     INFO(out << lease);
@@ -193,7 +198,8 @@ TEST_CASE("a TCP host forward reaches a listener in the guest, both directions, 
     auto res = reserve_port(Proto::Tcp);
     REQUIRE(res);
     int host_port = res->port();
-    REQUIRE(g.stack->add_forward({Proto::Tcp, "127.0.0.1", host_port, "10.0.2.15", guest_port}, &*res));
+    REQUIRE(
+        g.stack->add_forward({Proto::Tcp, "127.0.0.1", host_port, "10.0.2.15", guest_port}, &*res));
     CHECK_FALSE(res->held());
 
     UniqueFd client(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -233,7 +239,8 @@ TEST_CASE("a UDP host forward carries datagrams to the guest and replies back", 
     auto res = reserve_port(Proto::Udp);
     REQUIRE(res);
     int host_port = res->port();
-    REQUIRE(g.stack->add_forward({Proto::Udp, "127.0.0.1", host_port, "10.0.2.15", guest_port}, &*res));
+    REQUIRE(
+        g.stack->add_forward({Proto::Udp, "127.0.0.1", host_port, "10.0.2.15", guest_port}, &*res));
 
     UniqueFd client(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
     set_timeouts(client.get(), 5);
@@ -242,9 +249,11 @@ TEST_CASE("a UDP host forward carries datagrams to the guest and replies back", 
     char buf[64];
     sockaddr_in from{};
     socklen_t flen = sizeof from;
-    ssize_t n = ::recvfrom(guest_sock.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &flen);
+    ssize_t n =
+        ::recvfrom(guest_sock.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &flen);
     REQUIRE(n == 1);
-    REQUIRE(::sendto(guest_sock.get(), "answer", 6, 0, reinterpret_cast<sockaddr*>(&from), flen) == 6);
+    REQUIRE(::sendto(guest_sock.get(), "answer", 6, 0, reinterpret_cast<sockaddr*>(&from), flen) ==
+            6);
     n = ::recv(client.get(), buf, sizeof buf, 0);
     REQUIRE(n == 6);
     CHECK(std::string(buf, 6) == "answer");

@@ -7,10 +7,10 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <sys/wait.h>
 #include <atomic>
 #include <cstdio>
 #include <string>
-#include <sys/wait.h>
 #include <thread>
 #include <utility>
 

@@ -10,10 +10,10 @@
 using namespace env::ssh;
 using namespace env::ssh::test;
 
-#define REQUIRE_SERVER(kind)                                              \
-    if (auto why = TestServer::unavailable(kind); !why.empty()) {         \
-        WARN("skipped: " << why);                                         \
-        return;                                                           \
+#define REQUIRE_SERVER(kind)                                      \
+    if (auto why = TestServer::unavailable(kind); !why.empty()) { \
+        WARN("skipped: " << why);                                 \
+        return;                                                   \
     }
 
 TEST_CASE("exec keeps stdout and stderr apart and returns the exit status", "[root]") {

@@ -3,8 +3,8 @@
 // exit status comes back, and the local terminal's mode is restored afterwards.
 #include <catch2/catch.hpp>
 
-#include <pty.h>
 #include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <termios.h>

@@ -18,12 +18,15 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-bool have_ssh_client() { return ::access("/usr/bin/ssh", X_OK) == 0; }
+bool have_ssh_client() {
+    return ::access("/usr/bin/ssh", X_OK) == 0;
+}
 
 std::string write_client_config(const TestServer& server) {
     std::string kh = server.dir() + "/known_hosts";
     REQUIRE(write_known_hosts(kh, "127.0.0.1", server.port(), server.keys().host_public_key_file));
-    SshConfigEntry e{"testbox", "127.0.0.1", server.port(), "root", server.keys().identity_file, kh};
+    SshConfigEntry e{"testbox", "127.0.0.1", server.port(), "root", server.keys().identity_file,
+                     kh};
     std::string cfg = server.dir() + "/ssh_config";
     REQUIRE(sys::write_file_atomic(cfg, ssh_config_block(e)));
     return cfg;

@@ -15,10 +15,10 @@ using namespace env::ssh;
 using namespace env::ssh::test;
 using namespace std::chrono_literals;
 
-#define REQUIRE_SERVER(kind)                                              \
-    if (auto why = TestServer::unavailable(kind); !why.empty()) {         \
-        WARN("skipped: " << why);                                         \
-        return;                                                           \
+#define REQUIRE_SERVER(kind)                                      \
+    if (auto why = TestServer::unavailable(kind); !why.empty()) { \
+        WARN("skipped: " << why);                                 \
+        return;                                                   \
     }
 
 TEST_CASE("our generated key authenticates against sshd with the pinned host key", "[root]") {

@@ -55,8 +55,8 @@ std::string TestServer::unavailable(ServerKind kind) {
     if (::geteuid() != 0) return "needs root (a private mount namespace for the server)";
     if (kind == ServerKind::OpenSsh && ::access("/usr/sbin/sshd", X_OK) != 0)
         return "/usr/sbin/sshd missing (apt-get install openssh-server)";
-    if (kind == ServerKind::Dropbear &&
-        (::access("/usr/sbin/dropbear", X_OK) != 0 || ::access("/usr/bin/dropbearconvert", X_OK) != 0))
+    if (kind == ServerKind::Dropbear && (::access("/usr/sbin/dropbear", X_OK) != 0 ||
+                                         ::access("/usr/bin/dropbearconvert", X_OK) != 0))
         return "dropbear missing (apt-get install dropbear-bin)";
     return "";
 }
@@ -95,12 +95,12 @@ bool TestServer::start() {
     (void)sys::write_file_atomic(home + "/.ssh/authorized_keys", pub, 0600);
     std::vector<std::string> argv;
     if (kind_ == ServerKind::OpenSsh) {
-        std::string cfg = "Port " + std::to_string(port_) + "\nListenAddress 127.0.0.1\n" +
-                          "HostKey " + keys_.host_key_file + "\n" +
-                          "AuthorizedKeysFile " + home + "/.ssh/authorized_keys\n" +
-                          "PidFile none\nUsePAM no\nStrictModes no\nPermitRootLogin prohibit-password\n"
-                          "PasswordAuthentication no\nKbdInteractiveAuthentication no\n"
-                          "Subsystem sftp /usr/lib/openssh/sftp-server\nLogLevel ERROR\n";
+        std::string cfg =
+            "Port " + std::to_string(port_) + "\nListenAddress 127.0.0.1\n" + "HostKey " +
+            keys_.host_key_file + "\n" + "AuthorizedKeysFile " + home + "/.ssh/authorized_keys\n" +
+            "PidFile none\nUsePAM no\nStrictModes no\nPermitRootLogin prohibit-password\n"
+            "PasswordAuthentication no\nKbdInteractiveAuthentication no\n"
+            "Subsystem sftp /usr/lib/openssh/sftp-server\nLogLevel ERROR\n";
         (void)sys::write_file_atomic(dir_ + "/sshd_config", cfg);
         argv = {"/usr/sbin/sshd", "-D", "-e", "-f", dir_ + "/sshd_config"};
     } else {
@@ -111,8 +111,16 @@ bool TestServer::start() {
             (void)sys::write_file_atomic(dir_ + "/server.log", out);
             return false;
         }
-        argv = {"/usr/sbin/dropbear", "-F", "-E", "-s", "-p", "127.0.0.1:" + std::to_string(port_),
-                "-r", dir_ + "/dropbear_host_key", "-P", dir_ + "/dropbear.pid"};
+        argv = {"/usr/sbin/dropbear",
+                "-F",
+                "-E",
+                "-s",
+                "-p",
+                "127.0.0.1:" + std::to_string(port_),
+                "-r",
+                dir_ + "/dropbear_host_key",
+                "-P",
+                dir_ + "/dropbear.pid"};
     }
     // Everything the child needs is prepared before fork (no allocation after it).
     std::string log_path = dir_ + "/server.log";

@@ -15,9 +15,9 @@ using namespace env::ssh::test;
 // Over SFTP with sshd and with dropbear (which runs OpenSSH's sftp-server), and through the
 // shell fallback when the server has no SFTP subsystem.
 TEST_CASE("upload copies a directory tree keeping modes and symlinks", "[root]") {
-    auto [kind, with_sftp] = GENERATE(std::pair{ServerKind::OpenSsh, true},
-                                      std::pair{ServerKind::Dropbear, true},
-                                      std::pair{ServerKind::Dropbear, false});
+    auto [kind, with_sftp] =
+        GENERATE(std::pair{ServerKind::OpenSsh, true}, std::pair{ServerKind::Dropbear, true},
+                 std::pair{ServerKind::Dropbear, false});
     if (auto why = TestServer::unavailable(kind); !why.empty()) {
         WARN("skipped: " << why);
         return;
@@ -53,7 +53,8 @@ TEST_CASE("upload copies a directory tree keeping modes and symlinks", "[root]")
     CHECK(mode(dst + "/secret") == 0600);
     CHECK(mode(dst + "/sub") == 0750);
     CHECK(*sys::read_file(dst + "/sub/deeper/big") == std::string(300000, 'b'));
-    INFO("server: " << (kind == ServerKind::OpenSsh ? "sshd" : "dropbear") << ", sftp " << with_sftp);
+    INFO("server: " << (kind == ServerKind::OpenSsh ? "sshd" : "dropbear") << ", sftp "
+                    << with_sftp);
     char target[64] = {};
     REQUIRE(::readlink((dst + "/link").c_str(), target, sizeof target - 1) > 0);
     CHECK(std::string(target) == "run.sh");

@@ -58,7 +58,7 @@ const uint8_t kGuestMac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 // An ARP request (RFC 826) from the guest 10.0.2.15 asking who has `target`.
 std::vector<uint8_t> arp_request(const char* target) {
     std::vector<uint8_t> f(42, 0);
-    std::memset(f.data(), 0xff, 6);          // broadcast
+    std::memset(f.data(), 0xff, 6);           // broadcast
     std::memcpy(f.data() + 6, kGuestMac, 6);  // source MAC
     f[12] = 0x08, f[13] = 0x06;               // ethertype ARP
     f[14] = 0, f[15] = 1;                     // hardware: ethernet
@@ -157,8 +157,10 @@ TEST_CASE("memory: host RSS cost of idle SlirpStacks", "[net][bench]") {
     long after = rss_kib();
     double per = double(after - before) / n;
     char line[160];
-    std::snprintf(line, sizeof line, "idle SlirpStack (running, one TCP forward): %.0f KiB RSS each (%d stacks: %ld -> %ld KiB)",
-                  per, n, before, after);
+    std::snprintf(
+        line, sizeof line,
+        "idle SlirpStack (running, one TCP forward): %.0f KiB RSS each (%d stacks: %ld -> %ld KiB)",
+        per, n, before, after);
     WARN(line);
     std::printf("MEMORY %s\n", line);
     CHECK(per < 3 * 1024);  // the target: under 3 MiB per idle machine

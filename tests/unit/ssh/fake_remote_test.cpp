@@ -15,7 +15,8 @@ Result<std::string> provision(Remote& r) {
     io.on_stdout = [&](std::string_view d) { out.append(d); };
     int status = TRY(r.exec("sh /tmp/setup.sh", io));
     if (status != 0)
-        return fail(ErrorKind::Provider, r.machine() + ": setup.sh exited with " + std::to_string(status));
+        return fail(ErrorKind::Provider,
+                    r.machine() + ": setup.sh exited with " + std::to_string(status));
     return out;
 }
 }  // namespace

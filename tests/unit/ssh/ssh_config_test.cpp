@@ -12,7 +12,11 @@ using namespace env;
 using namespace env::ssh;
 
 TEST_CASE("ssh_config_block lists the connection and pinning options", "[ssh]") {
-    SshConfigEntry e{"web", "127.0.0.1", 2201, "vagrant", "/p/.envstate/web/id_ed25519",
+    SshConfigEntry e{"web",
+                     "127.0.0.1",
+                     2201,
+                     "vagrant",
+                     "/p/.envstate/web/id_ed25519",
                      "/p/.envstate/web/known_hosts"};
     std::string b = ssh_config_block(e);
     CHECK(b.starts_with("Host web\n"));
