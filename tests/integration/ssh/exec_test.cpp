@@ -37,7 +37,12 @@ TEST_CASE("exec keeps stdout and stderr apart and returns the exit status", "[ro
 
     auto killed = exec_capture(*s, "kill -TERM $$");
     REQUIRE(killed);
-    CHECK(killed->status != 0);
+    CHECK(killed->status == 128 + 15);  // exit-signal TERM, reported as a shell would
+
+    auto missing = exec_capture(*s, "no-such-command-here");
+    REQUIRE(missing);
+    CHECK(missing->status == 127);
+    CHECK_FALSE(missing->err.empty());
 }
 
 TEST_CASE("exec forwards stdin data and an stdin fd, then EOF", "[root]") {
