@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <thread>
 
@@ -258,4 +259,60 @@ TEST_CASE("a UDP host forward carries datagrams to the guest and replies back", 
     REQUIRE(n == 6);
     CHECK(std::string(buf, 6) == "answer");
     REQUIRE(g.stack->remove_forward(Proto::Udp, "127.0.0.1", host_port));
+}
+
+TEST_CASE("bulk data crosses a forward intact in both directions", "[root][netns]") {
+    REQUIRE_NETNS();
+    Guest g;
+    REQUIRE(g.up(true));
+    UniqueFd guest_listener = g.ns.inside([] { return tcp_listener("0.0.0.0", 8080); });
+    REQUIRE(guest_listener);
+    auto res = reserve_port(Proto::Tcp);
+    REQUIRE(res);
+    int host_port = res->port();
+    REQUIRE(g.stack->add_forward({Proto::Tcp, "127.0.0.1", host_port, "10.0.2.15", 8080}, &*res));
+
+    const size_t size = 8 << 20;
+    std::string payload(size, '\0');
+    for (size_t i = 0; i < size; ++i) payload[i] = static_cast<char>((i * 2654435761u) >> 13);
+
+    UniqueFd client(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    set_timeouts(client.get(), 10);
+    auto a = addr("127.0.0.1", host_port);
+    REQUIRE(::connect(client.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    UniqueFd guest = accept_within(guest_listener.get(), 5000);
+    REQUIRE(guest);
+    set_timeouts(guest.get(), 10);
+
+    auto pump = [&](int from, int to) {
+        auto t0 = std::chrono::steady_clock::now();
+        std::string got;
+        std::thread writer([&] {
+            size_t off = 0;
+            while (off < size) {
+                ssize_t n = ::send(from, payload.data() + off, std::min<size_t>(65536, size - off),
+                                   MSG_NOSIGNAL);
+                if (n <= 0) break;
+                off += static_cast<size_t>(n);
+            }
+        });
+        std::vector<char> buf(65536);
+        while (got.size() < size) {
+            ssize_t n = ::recv(to, buf.data(), buf.size(), 0);
+            if (n <= 0) break;
+            got.append(buf.data(), static_cast<size_t>(n));
+        }
+        writer.join();
+        double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        return std::pair{got == payload, size / s / (1 << 20)};
+    };
+    auto [down_ok, down_mibs] = pump(client.get(), guest.get());
+    auto [up_ok, up_mibs] = pump(guest.get(), client.get());
+    CHECK(down_ok);
+    CHECK(up_ok);
+    char line[128];
+    std::snprintf(line, sizeof line,
+                  "forward throughput host->guest %.0f MiB/s, guest->host %.0f MiB/s", down_mibs,
+                  up_mibs);
+    WARN(line);
 }
