@@ -93,8 +93,8 @@ Result<Session> Session::connect(const ConnectOptions& opts) {
     return attempt(opts, identity.get(), pinned.get());
 }
 
-Result<Connected> connect_with_retry(const ConnectOptions& opts,
-                                     std::chrono::milliseconds timeout) {
+Result<Connected> connect_with_retry(const ConnectOptions& opts, std::chrono::milliseconds timeout,
+                                     const std::function<Result<>()>& between_attempts) {
     using clock = std::chrono::steady_clock;
     KeyPtr identity = TRY(import_key(opts.identity_file, false));
     KeyPtr pinned = TRY(load_pinned(opts.host_public_key_file));
@@ -125,6 +125,7 @@ Result<Connected> connect_with_retry(const ConnectOptions& opts,
         std::this_thread::sleep_for(std::min<clock::duration>(delay, deadline - now));
         // Back off gently: a booting guest is polled often, a dead one is not hammered.
         delay = std::min(delay * 2, std::chrono::milliseconds(500));
+        if (between_attempts) TRY(between_attempts());
     }
 }
 

@@ -4,6 +4,7 @@
 // else is refused with an error naming the machine. ~/.ssh/config and the user's
 // known_hosts are never read, so a user's settings cannot change what we connect to.
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "ssh/handles.h"
@@ -47,7 +48,11 @@ struct Connected {
 
 // Readiness means SSH authenticates, not that a port is open: retries connect + auth until
 // it succeeds or `timeout` passes. A host key mismatch is never retried. On timeout the
-// error carries the last failure ("... after 30 s, 57 attempts: last error: ...").
-Result<Connected> connect_with_retry(const ConnectOptions& opts, std::chrono::milliseconds timeout);
+// error carries the last failure ("... after 30000 ms (57 attempts); last error: ...").
+// `between_attempts`, when set, runs before each retry; an error from it ends the wait at
+// once with that error (the up pipeline uses it to notice a machine that died while booting,
+// or Ctrl-C).
+Result<Connected> connect_with_retry(const ConnectOptions& opts, std::chrono::milliseconds timeout,
+                                     const std::function<Result<>()>& between_attempts = {});
 
 }  // namespace env::ssh

@@ -109,3 +109,16 @@ TEST_CASE("connect_with_retry gives up at the deadline with the last error", "[r
     CHECK(took >= 900ms);
     CHECK(took < 4s);
 }
+
+TEST_CASE("connect_with_retry stops when the between-attempts check fails", "[root]") {
+    REQUIRE_SERVER(ServerKind::OpenSsh);
+    TestServer server(ServerKind::OpenSsh);  // never started
+    int checks = 0;
+    auto s = connect_with_retry(server.options(), 30s, [&]() -> env::Result<> {
+        if (++checks == 3) return env::fail(env::ErrorKind::Provider, "machine 'testbox' crashed");
+        return {};
+    });
+    REQUIRE_FALSE(s.has_value());
+    CHECK(checks == 3);
+    CHECK(s.error().message() == "machine 'testbox' crashed");
+}
