@@ -67,13 +67,15 @@ Result<int> interactive(const Session& session, const InteractiveOptions& opts) 
     if (ssh_channel_open_session(channel.get()) != SSH_OK)
         return err("cannot open a session channel");
 
-    int tty = ::isatty(opts.in_fd) ? opts.in_fd : opts.out_fd;
+    bool in_tty = ::isatty(opts.in_fd);
+    bool pty = in_tty || opts.force_pty;
+    int tty = in_tty ? opts.in_fd : opts.out_fd;
     detail::PumpOptions po;
     po.on_stdout = [&](std::string_view d) { (void)sys::write_all(opts.out_fd, d); };
     po.on_stderr = [&](std::string_view d) { (void)sys::write_all(opts.err_fd, d); };
     po.stdin_fd = opts.in_fd;
-    po.send_eof = !::isatty(opts.in_fd);  // piped input ends; a terminal never does
-    po.extra_fd = winch_r.get();
+    po.send_eof = !in_tty;  // piped input ends; a terminal never does
+    po.extra_fd = pty ? winch_r.get() : -1;
     po.on_extra = [&] {
         char buf[64];
         while (::read(winch_r.get(), buf, sizeof buf) > 0) {
@@ -85,8 +87,8 @@ Result<int> interactive(const Session& session, const InteractiveOptions& opts) 
 
     const char* term = std::getenv("TERM");
     auto ws = terminal_size(tty);
-    if (ssh_channel_request_pty_size(channel.get(), term && *term ? term : "vt100", ws.ws_col,
-                                     ws.ws_row) != SSH_OK)
+    if (pty && ssh_channel_request_pty_size(channel.get(), term && *term ? term : "vt100",
+                                            ws.ws_col, ws.ws_row) != SSH_OK)
         return err("PTY request refused");
     int rc = opts.command ? ssh_channel_request_exec(channel.get(), opts.command->c_str())
                           : ssh_channel_request_shell(channel.get());

@@ -100,3 +100,40 @@ TEST_CASE("interactive session: local size, TERM, SIGWINCH, exit status, tty res
     ::close(master);
     ::close(slave);
 }
+
+TEST_CASE("interactive session with piped input gets no PTY, like ssh", "[root]") {
+    if (auto why = TestServer::unavailable(ServerKind::OpenSsh); !why.empty()) {
+        WARN("skipped: " << why);
+        return;
+    }
+    TestServer server(ServerKind::OpenSsh);
+    REQUIRE(server.start());
+    auto s = Session::connect(server.options());
+    REQUIRE(s);
+    int in[2], out[2], err[2];
+    REQUIRE(::pipe(in) == 0);
+    REQUIRE(::pipe(out) == 0);
+    REQUIRE(::pipe(err) == 0);
+    const char script[] = "test -t 0 || echo no-tty; echo oops >&2; exit 4\n";
+    REQUIRE(::write(in[1], script, sizeof script - 1) == sizeof script - 1);
+    ::close(in[1]);
+    InteractiveOptions opts;  // the login shell reads the script from stdin
+    opts.in_fd = in[0];
+    opts.out_fd = out[1];
+    opts.err_fd = err[1];
+    auto status = interactive(*s, opts);
+    ::close(in[0]);
+    ::close(out[1]);
+    ::close(err[1]);
+    char buf[256];
+    ssize_t n = ::read(out[0], buf, sizeof buf);
+    std::string o(buf, n > 0 ? static_cast<size_t>(n) : 0);
+    n = ::read(err[0], buf, sizeof buf);
+    std::string e(buf, n > 0 ? static_cast<size_t>(n) : 0);
+    ::close(out[0]);
+    ::close(err[0]);
+    REQUIRE(status);
+    CHECK(*status == 4);
+    CHECK(o == "no-tty\n");
+    CHECK(e == "oops\n");
+}
