@@ -24,7 +24,8 @@ class TapLink : public FrameSink {
 public:
     // Takes the tap fd (switched to non-blocking) and becomes the stack's sink.
     static Result<std::unique_ptr<TapLink>> attach(SlirpStack& stack, UniqueFd tap);
-    // Detaches from the stack (no frames flow afterwards) and closes the tap fd.
+    // Detaches from the stack (no frames flow afterwards) and closes the tap fd. A link must
+    // be destroyed before its stack.
     ~TapLink() override;
     TapLink(const TapLink&) = delete;
     TapLink& operator=(const TapLink&) = delete;
