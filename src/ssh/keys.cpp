@@ -1,22 +1,14 @@
 #include "ssh/keys.h"
 
 #include <cstdlib>
+#include <sstream>
+#include <vector>
 
 #include "ssh/handles.h"
 #include "util/sys.h"
 
 namespace env::ssh {
 namespace {
-
-Result<KeyPtr> load_key(const std::string& path) {
-    ssh_key raw = nullptr;
-    bool is_pub = path.size() > 4 && path.ends_with(".pub");
-    int rc = is_pub ? ssh_pki_import_pubkey_file(path.c_str(), &raw)
-                    : ssh_pki_import_privkey_file(path.c_str(), nullptr, nullptr, nullptr, &raw);
-    if (rc != SSH_OK || raw == nullptr)
-        return fail(ErrorKind::Invalid, "cannot read SSH key " + path);
-    return KeyPtr(raw);
-}
 
 Result<std::string> public_line_of(ssh_key key) {
     char* b64 = nullptr;
@@ -28,6 +20,34 @@ Result<std::string> public_line_of(ssh_key key) {
 }
 
 }  // namespace
+
+Result<KeyPtr> load_public_key(const std::string& path) {
+    std::string text = TRY(sys::read_file(path));
+    ssh_key raw = nullptr;
+    if (text.find("-----BEGIN ") != std::string::npos) {
+        if (ssh_pki_import_privkey_base64(text.c_str(), nullptr, nullptr, nullptr, &raw) !=
+                SSH_OK ||
+            raw == nullptr)
+            return fail(ErrorKind::Invalid, "cannot read the SSH private key " + path);
+        return KeyPtr(raw);
+    }
+    std::istringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::istringstream words(line);
+        std::vector<std::string> f;
+        for (std::string w; words >> w && f.size() < 3;) f.push_back(w);
+        if (f.empty() || f[0].starts_with("#")) continue;
+        // A key line starts with its type; a known_hosts line with host patterns first.
+        size_t t = ssh_key_type_from_name(f[0].c_str()) != SSH_KEYTYPE_UNKNOWN ? 0 : 1;
+        if (f.size() < t + 2) continue;
+        auto type = ssh_key_type_from_name(f[t].c_str());
+        if (type == SSH_KEYTYPE_UNKNOWN) continue;
+        if (ssh_pki_import_pubkey_base64(f[t + 1].c_str(), type, &raw) == SSH_OK && raw != nullptr)
+            return KeyPtr(raw);
+    }
+    return fail(ErrorKind::Invalid, "no SSH public key found in " + path);
+}
 
 Result<> generate_key_pair(const std::string& private_path, const std::string& comment) {
     ssh_key raw = nullptr;
@@ -64,7 +84,7 @@ Result<MachineKeys> ensure_machine_keys(const std::string& dir, const std::strin
 }
 
 Result<std::string> public_key_line(const std::string& key_file) {
-    KeyPtr key = TRY(load_key(key_file));
+    KeyPtr key = TRY(load_public_key(key_file));
     return public_line_of(key.get());
 }
 
@@ -81,7 +101,7 @@ Result<> write_known_hosts(const std::string& path, const std::string& host, int
 }
 
 Result<std::string> fingerprint(const std::string& key_file) {
-    KeyPtr key = TRY(load_key(key_file));
+    KeyPtr key = TRY(load_public_key(key_file));
     unsigned char* hash = nullptr;
     size_t len = 0;
     if (ssh_get_publickey_hash(key.get(), SSH_PUBLICKEY_HASH_SHA256, &hash, &len) != SSH_OK)

@@ -5,6 +5,7 @@
 // first connection can already be verified against a key we made ourselves.
 #include <string>
 
+#include "ssh/handles.h"
 #include "util/error.h"
 
 namespace env::ssh {
@@ -25,7 +26,12 @@ Result<> generate_key_pair(const std::string& private_path, const std::string& c
 // (keys survive halt/up; only destroy removes them).
 Result<MachineKeys> ensure_machine_keys(const std::string& dir, const std::string& machine);
 
-// "ssh-ed25519 AAAA..." (type and base64, no comment) read from a public or private key file.
+// The public half of a key read from any of: an OpenSSH private key, a public key line
+// ("ssh-ed25519 AAAA... comment"), or a known_hosts file (its first usable entry), so a
+// pinned host key can be given as whatever file the caller holds (SshInfo has known_hosts).
+Result<KeyPtr> load_public_key(const std::string& path);
+
+// "ssh-ed25519 AAAA..." (type and base64, no comment) read from any file load_public_key takes.
 Result<std::string> public_key_line(const std::string& key_file);
 
 // The known_hosts line OpenSSH expects for a non-default port: "[127.0.0.1]:2222 <key>".

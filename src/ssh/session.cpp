@@ -14,17 +14,18 @@ Error network_error(const ConnectOptions& o, ssh_session s, const std::string& w
                                          std::to_string(o.port) + "): " + ssh_get_error(s));
 }
 
-Result<KeyPtr> import_key(const std::string& path, bool is_public) {
+Result<KeyPtr> import_identity(const std::string& path) {
     ssh_key raw = nullptr;
-    int rc = is_public ? ssh_pki_import_pubkey_file(path.c_str(), &raw)
-                       : ssh_pki_import_privkey_file(path.c_str(), nullptr, nullptr, nullptr, &raw);
-    if (rc != SSH_OK || raw == nullptr)
-        return fail(ErrorKind::Invalid, "cannot read SSH key " + path);
+    if (ssh_pki_import_privkey_file(path.c_str(), nullptr, nullptr, nullptr, &raw) != SSH_OK ||
+        raw == nullptr)
+        return fail(ErrorKind::Invalid, "cannot read the SSH private key " + path);
     return KeyPtr(raw);
 }
 
 Result<KeyPtr> load_pinned(const std::string& path) {
-    return import_key(path, path.ends_with(".pub"));
+    auto k = load_public_key(path);
+    if (!k) return std::unexpected(k.error().context("the pinned host key"));
+    return k;
 }
 
 std::string key_fingerprint(ssh_key key) {
@@ -88,7 +89,7 @@ Result<Session> attempt(const ConnectOptions& o, ssh_key identity, ssh_key pinne
 }  // namespace
 
 Result<Session> Session::connect(const ConnectOptions& opts) {
-    KeyPtr identity = TRY(import_key(opts.identity_file, false));
+    KeyPtr identity = TRY(import_identity(opts.identity_file));
     KeyPtr pinned = TRY(load_pinned(opts.host_public_key_file));
     return attempt(opts, identity.get(), pinned.get());
 }
@@ -96,7 +97,7 @@ Result<Session> Session::connect(const ConnectOptions& opts) {
 Result<Connected> connect_with_retry(const ConnectOptions& opts, std::chrono::milliseconds timeout,
                                      const std::function<Result<>()>& between_attempts) {
     using clock = std::chrono::steady_clock;
-    KeyPtr identity = TRY(import_key(opts.identity_file, false));
+    KeyPtr identity = TRY(import_identity(opts.identity_file));
     KeyPtr pinned = TRY(load_pinned(opts.host_public_key_file));
     auto start = clock::now();
     auto deadline = start + timeout;

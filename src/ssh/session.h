@@ -17,8 +17,9 @@ struct ConnectOptions {
     std::string host = "127.0.0.1";
     int port = 22;
     std::string user;
-    std::string identity_file;         // our private key
-    std::string host_public_key_file;  // the pinned host key (public or private key file)
+    std::string identity_file;  // our private key
+    // The pinned host key: its .pub, its private key, or the machine's known_hosts file.
+    std::string host_public_key_file;
     std::chrono::milliseconds attempt_timeout{5000};  // one TCP connect + handshake
 };
 

@@ -31,6 +31,13 @@ TEST_CASE("our generated key authenticates against sshd with the pinned host key
     auto r = exec_capture(*s, "echo hi");
     REQUIRE(r);
     CHECK(r->out == "hi\n");
+
+    // The machine's known_hosts file (what SshInfo carries) pins the same key.
+    std::string kh = server.dir() + "/known_hosts";
+    REQUIRE(write_known_hosts(kh, "127.0.0.1", server.port(), server.keys().host_public_key_file));
+    auto o = server.options();
+    o.host_public_key_file = kh;
+    CHECK(Session::connect(o).has_value());
 }
 
 TEST_CASE("our generated key authenticates against dropbear with the pinned host key", "[root]") {

@@ -85,3 +85,23 @@ TEST_CASE("a missing key file is a clear error", "[ssh]") {
     REQUIRE_FALSE(r);
     CHECK(r.error().message().find("/nonexistent/id_ed25519") != std::string::npos);
 }
+
+TEST_CASE("a pinned key loads from its private key, its .pub or a known_hosts file", "[ssh]") {
+    TempDir d;
+    REQUIRE(generate_key_pair(d.path + "/host", "h"));
+    REQUIRE(write_known_hosts(d.path + "/known_hosts", "127.0.0.1", 2222, d.path + "/host.pub"));
+    REQUIRE(
+        sys::write_file_atomic(d.path + "/kh_with_comments",
+                               "# pinned by env\n\n" + *sys::read_file(d.path + "/known_hosts")));
+    auto want = public_key_line(d.path + "/host.pub");
+    REQUIRE(want);
+    for (const char* f : {"/host", "/host.pub", "/known_hosts", "/kh_with_comments"}) {
+        auto got = public_key_line(d.path + f);
+        REQUIRE(got);
+        CHECK(*got == *want);
+    }
+    REQUIRE(sys::write_file_atomic(d.path + "/junk", "not a key\n"));
+    auto junk = load_public_key(d.path + "/junk");
+    REQUIRE_FALSE(junk);
+    CHECK(junk.error().message().find("no SSH public key") != std::string::npos);
+}
