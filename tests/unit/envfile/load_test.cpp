@@ -162,3 +162,13 @@ TEST_CASE("arithmetic and loops reach every kind of value", "[envfile]") {
     CHECK(d.find("router")->networks.at(0).dhcp);
     CHECK(d.find("router")->networks.at(1).ip == "10.77.0.1");
 }
+
+TEST_CASE("CRLF line endings load, and positions stay the same", "[envfile]") {
+    auto ok = envfile::load_string("machines:\r\n  a:\r\n    box: debian-12\r\n", "Envfile");
+    REQUIRE(ok);
+    CHECK(ok->machines.at(0).box.name == "debian-12");
+    auto bad = envfile::load_string("machines:\r\n  a:\r\n    box: debian-12\r\n    cpu: 2\r\n",
+                                    "Envfile");
+    REQUIRE(!bad);
+    CHECK(bad.error().message() == "Envfile:4:5: unknown key 'cpu' in 'a'; did you mean 'cpus'?");
+}
