@@ -52,7 +52,7 @@ TEST_CASE("a file lands at the destination, creating parents, or inside a direct
     CHECK(*sys::read_file(guest / "etc/deep/motd") == "second\n");
 }
 
-TEST_CASE("a directory's contents land in the destination; with a trailing slash, itself") {
+TEST_CASE("a directory's contents land in the destination, or itself inside it with a trailing slash") {
     env::test::TempDir host, guest;
     REQUIRE(sys::make_dirs(host / "conf/sub"));
     REQUIRE(sys::write_file_atomic(host / "conf/a", "A"));
@@ -73,7 +73,7 @@ TEST_CASE("a directory's contents land in the destination; with a trailing slash
     CHECK(*sys::read_file(guest / "srv/conf/sub/b") == "B");
 }
 
-TEST_CASE("~ in the destination is the guest's home; ~user is refused") {
+TEST_CASE("a destination starting with ~ is the guest's home and ~user is refused") {
     env::test::TempDir host, home;
     REQUIRE(sys::write_file_atomic(host / "rc", "x"));
     LocalRemote remote;

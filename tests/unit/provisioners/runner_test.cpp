@@ -45,7 +45,7 @@ using Names = std::vector<std::string>;
 
 }  // namespace
 
-TEST_CASE("once runs once, always every time, never not at all; force reruns once") {
+TEST_CASE("once runs once, always every time, never not at all, and force reruns once") {
     env::test::TempDir state;
     CapturedConsole cap;
     Runner runner(state.path, cap.console());
@@ -85,7 +85,7 @@ TEST_CASE("once runs once, always every time, never not at all; force reruns onc
           std::string::npos);
 }
 
-TEST_CASE("--provision-with runs exactly the named steps, done or never") {
+TEST_CASE("only (--provision-with) runs exactly the named steps, done or never") {
     env::test::TempDir state;
     CapturedConsole cap;
     Runner runner(state.path, cap.console());
