@@ -1,0 +1,47 @@
+#pragma once
+// The container's pid 1 and how it comes to life. The supervisor forks it into a new pid
+// namespace; the child enters new mount, uts, ipc and network namespaces, waits until the
+// supervisor has put it into its cgroup, then enters a new cgroup namespace (so its cgroup
+// is its "/"), sets the hostname, creates eth0, builds the overlay root, pivots into it,
+// attaches the console, drops capabilities and sets no_new_privs, and finally execs the
+// box's init or becomes our small init (mini_init.h).
+//
+// Child -> supervisor messages on a SOCK_SEQPACKET pair: "T" + fd (the tap), "R" (about to
+// exec), "E<message>" (setup failed). The socket is close-on-exec, so EOF after "R" means
+// the init (or the command our init starts) is running.
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "providers/container/mount_plan.h"
+#include "providers/container/supervisor_config.h"
+#include "util/error.h"
+#include "util/unique_fd.h"
+
+namespace env::container {
+
+struct ContainerSpec {
+    const SupervisorConfig* config = nullptr;
+    std::vector<MountOp> plan;
+    std::string console_slave;  // host path of the console pty's slave
+    int last_cap = 40;
+};
+
+class ContainerProcess {
+public:
+    // Forks the child; it waits for release() before doing anything visible.
+    static Result<ContainerProcess> start(const ContainerSpec& spec);
+
+    pid_t pid() const { return pid_; }
+    Result<> release();
+    // Until the init runs (EOF after "R"), an error arrives, or the timeout passes. Returns
+    // the tap fd when the config asked for a network.
+    Result<UniqueFd> wait_running(int timeout_ms);
+
+private:
+    pid_t pid_ = -1;
+    UniqueFd sync_;
+};
+
+}  // namespace env::container

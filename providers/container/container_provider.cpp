@@ -1,0 +1,280 @@
+#include "providers/container/container_provider.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <sstream>
+#include <thread>
+
+#include "providers/container/box_layout.h"
+#include "providers/container/capabilities.h"
+#include "providers/container/cgroup.h"
+#include "providers/container/control_server.h"
+#include "providers/container/machine_files.h"
+#include "providers/container/supervisor_config.h"
+#include "providers/container/supervisor_spawn.h"
+#include "util/sys.h"
+
+namespace env::container {
+
+using provider::MachineContext;
+using provider::MachineState;
+
+namespace {
+
+struct MachineRecord {  // state.json
+    std::string cgroup;
+    int ssh_port = 0;
+};
+
+Result<MachineRecord> read_record(const MachineFiles& f) {
+    auto text = TRY(sys::read_file(f.state()));
+    try {
+        auto j = nlohmann::json::parse(text);
+        return MachineRecord{j.value("cgroup", ""), j.value("ssh_port", 0)};
+    } catch (const nlohmann::json::exception& e) {
+        return fail(ErrorKind::Invalid, f.state() + ": " + e.what());
+    }
+}
+
+Result<int> free_tcp_port() {
+    UniqueFd s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!s) return fail_errno("socket");
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (::bind(s.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+        ::getsockname(s.get(), reinterpret_cast<sockaddr*>(&a), &len) != 0)
+        return fail_errno("pick a free port on 127.0.0.1");
+    return ntohs(a.sin_port);
+}
+
+Result<std::vector<int>> host_cpus() {
+    cpu_set_t set;
+    if (::sched_getaffinity(0, sizeof set, &set) != 0) return fail_errno("sched_getaffinity");
+    std::vector<int> out;
+    for (int c = 0; c < CPU_SETSIZE; ++c)
+        if (CPU_ISSET(c, &set)) out.push_back(c);
+    return out;
+}
+
+Result<> check_context(const MachineContext& m) {
+    if (!m.spec) return fail(ErrorKind::Internal, "container provider called without a machine spec");
+    if (m.state_dir.empty() || m.state_dir[0] != '/')
+        return fail(ErrorKind::Internal, "machine state dir must be absolute: '" + m.state_dir + "'");
+    return {};
+}
+
+std::string cgroup_of(const MachineContext& m, const MachineFiles& f) {
+    if (auto r = read_record(f); r && !r->cgroup.empty()) return r->cgroup;
+    return cgroup_name(m.project_name, m.spec ? m.spec->name : "");
+}
+
+}  // namespace
+
+Result<> ContainerProvider::usable() const {
+    if (::geteuid() != 0)
+        return fail(ErrorKind::Provider, "the container provider needs root (user namespaces are not supported yet)");
+    for (auto* ns : {"mnt", "pid", "uts", "ipc", "net", "cgroup"})
+        if (!sys::exists(std::string("/proc/self/ns/") + ns))
+            return fail(ErrorKind::Provider, std::string("this kernel has no ") + ns + " namespaces");
+    if (!sys::exists("/dev/net/tun") && options_.network)
+        return fail(ErrorKind::Provider, "/dev/net/tun is missing (modprobe tun)");
+    auto fs = TRY(sys::read_file("/proc/filesystems"));
+    if (fs.find("\toverlay\n") == std::string::npos)
+        return fail(ErrorKind::Provider, "this kernel has no overlayfs (modprobe overlay)");
+    TRY(open_host_cgroup("probe"));
+    TRY(options_.supervisor_path.empty() ? find_supervisor_executable() : Result<std::string>(options_.supervisor_path));
+    return {};
+}
+
+Result<> ContainerProvider::up(const MachineContext& m) {
+    TRY(check_context(m));
+    const auto& spec = *m.spec;
+    MachineFiles files{m.state_dir};
+    auto st = TRY(state(m));
+    if (st == MachineState::Running) return {};
+    if (st == MachineState::Crashed) TRY(remove_leftovers(m));
+
+    ContainerBox box = TRY(read_container_box(m.box_dir));
+    std::string exe = options_.supervisor_path.empty() ? TRY(find_supervisor_executable()) : options_.supervisor_path;
+    for (auto& d : {files.upper(), files.work(), files.rootfs()}) TRY(sys::make_dirs(d, 0755));
+
+    MachineRecord record;
+    if (!sys::exists(files.state())) {
+        TRY(write_seed_files(box.rootfs, files.upper(), seeds_));
+        record.cgroup = cgroup_name(m.project_name, spec.name);
+        record.ssh_port = TRY(free_tcp_port());
+        nlohmann::json j{{"cgroup", record.cgroup}, {"ssh_port", record.ssh_port}, {"box_dir", m.box_dir}};
+        TRY(sys::write_file_atomic(files.state(), j.dump(2) + "\n"));
+    } else {
+        record = TRY(read_record(files));
+    }
+
+    SupervisorConfig c;
+    c.project = m.project_name;
+    c.machine = spec.name;
+    c.hostname = spec.hostname.empty() ? spec.name : spec.hostname;
+    c.state_dir = m.state_dir;
+    c.lower_dir = box.rootfs;
+    // The project at /env unless the Envfile says otherwise about /env (disabled included).
+    bool env_named = false;
+    for (auto& sf : spec.synced_folders) {
+        env_named |= sf.target == "/env" || sf.target == "/env/";
+        if (!sf.disabled) c.binds.push_back({sf.source, sf.target, false});
+    }
+    if (!env_named && !m.project_dir.empty()) c.binds.insert(c.binds.begin(), {m.project_dir, "/env", false});
+    c.cgroup_name = record.cgroup;
+    c.limits = TRY(compute_limits(spec.cpus, spec.cpu_cap, spec.memory, options_.pids_max, TRY(host_cpus())));
+    if (!options_.command.empty()) {
+        c.command = options_.command;
+    } else {
+        c.init = box.init;
+        c.command = box.command;
+    }
+    if (c.init.empty() && c.command.empty())
+        return fail(ErrorKind::Invalid, "box " + spec.box.name + " names no container command or init in its metadata.json");
+    c.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "TERM=linux",
+             "container=env"};
+    c.stop_signal = TRY(parse_signal(box.stop_signal));
+    c.stop_timeout_ms = options_.stop_timeout_ms;
+    c.network = options_.network;
+    c.forwards.push_back({"127.0.0.1", record.ssh_port, 22, "tcp"});
+    for (auto& p : spec.ports) c.forwards.push_back({p.host_ip, p.host, p.guest, p.protocol});
+    c.no_new_privs = options_.no_new_privs;
+    c.capabilities = default_capabilities();
+    TRY(sys::write_file_atomic(files.config(), to_json(c)));
+
+    auto ok = spawn_supervisor(exe, m.state_dir, options_.start_timeout_ms);
+    if (!ok) return std::unexpected(ok.error().context("starting machine " + spec.name));
+    return {};
+}
+
+Result<> ContainerProvider::kill_supervisor(const MachineContext& m) const {
+    MachineFiles files{m.state_dir};
+    SupervisorPids pids;
+    if (probe_supervisor(files.pid(), &pids) != SupervisorLiveness::Alive) return {};
+    if (pids.supervisor > 0) ::kill(pids.supervisor, SIGKILL);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (probe_supervisor(files.pid()) == SupervisorLiveness::Alive) {
+        if (std::chrono::steady_clock::now() > deadline)
+            return fail(ErrorKind::Provider, "the supervisor of " + m.state_dir + " does not die");
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return {};
+}
+
+Result<> ContainerProvider::halt(const MachineContext& m, bool force) {
+    TRY(check_context(m));
+    auto st = TRY(state(m));
+    if (st == MachineState::NotCreated || st == MachineState::Stopped) return {};
+    if (st == MachineState::Running) {
+        int timeout = force ? 5000 : options_.stop_timeout_ms + 5000;
+        auto r = control_request(m.state_dir, force ? "kill" : "stop", timeout, true);
+        if (!r) {
+            if (!force) return std::unexpected(r.error().context("halting " + m.spec->name));
+            spdlog::warn("supervisor of {} does not answer ({}); killing it", m.spec->name, r.error().what());
+        }
+        TRY(kill_supervisor(m));  // no-op when it has exited, as it should have
+    }
+    // A killed supervisor leaves its cgroup and files behind.
+    return remove_leftovers(m);
+}
+
+Result<> ContainerProvider::remove_leftovers(const MachineContext& m) const {
+    MachineFiles files{m.state_dir};
+    if (probe_supervisor(files.pid()) == SupervisorLiveness::Alive)
+        return fail(ErrorKind::Internal, "refusing to clean up after a living supervisor");
+    // The container's init died with its supervisor (PDEATHSIG) and took its pid namespace,
+    // mounts and eth0 with it; what can remain on the host is the cgroup (and processes in
+    // it, should any still be exiting) and the supervisor's files.
+    auto cg = TRY(open_host_cgroup(cgroup_of(m, files)));
+    TRY(cg->remove());
+    // Mounts live in the container's mount namespace, never the host's; this only guards
+    // against a host mount someone made inside the state dir by hand.
+    auto mounts = TRY(sys::read_file("/proc/self/mountinfo"));
+    std::vector<std::string> ours;
+    std::istringstream in(mounts);
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream f(line);
+        std::string id, parent, dev, root, point;
+        f >> id >> parent >> dev >> root >> point;
+        if (point.rfind(m.state_dir + "/", 0) == 0) ours.push_back(point);
+    }
+    std::sort(ours.rbegin(), ours.rend());
+    for (auto& p : ours)
+        if (::umount2(p.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT)
+            return fail_errno("umount " + p);
+    ::unlink(files.pid().c_str());
+    ::unlink(files.control().c_str());
+    return {};
+}
+
+Result<> ContainerProvider::destroy(const MachineContext& m) {
+    TRY(check_context(m));
+    if (!sys::exists(m.state_dir)) return {};
+    if (auto r = halt(m, true); !r) {
+        spdlog::warn("destroy {}: {}", m.spec->name, r.error().what());
+        TRY(kill_supervisor(m));
+        TRY(remove_leftovers(m));
+    }
+    return sys::remove_tree(m.state_dir);
+}
+
+Result<MachineState> ContainerProvider::state(const MachineContext& m) const {
+    TRY(check_context(m));
+    MachineFiles files{m.state_dir};
+    SupervisorPids pids;
+    switch (probe_supervisor(files.pid(), &pids)) {
+        case SupervisorLiveness::Dead: return MachineState::Crashed;
+        case SupervisorLiveness::Alive:
+            // init is recorded once control.sock listens; a socket that refuses then means a
+            // supervisor that lost its control channel: as good as crashed.
+            if (pids.init > 0 && !control_request(m.state_dir, "status", 2000)) return MachineState::Crashed;
+            return MachineState::Running;
+        case SupervisorLiveness::Absent: break;
+    }
+    return sys::exists(files.state()) ? MachineState::Stopped : MachineState::NotCreated;
+}
+
+Result<ContainerStatus> ContainerProvider::status(const MachineContext& m) const {
+    auto reply = TRY(control_request(m.state_dir, "status", 2000));
+    try {
+        auto j = nlohmann::json::parse(reply);
+        return ContainerStatus{j.value("supervisor", 0), j.value("init", 0)};
+    } catch (const nlohmann::json::exception& e) {
+        return fail(ErrorKind::Provider, std::string("bad status from the supervisor: ") + e.what());
+    }
+}
+
+Result<provider::SshInfo> ContainerProvider::ssh_info(const MachineContext& m) const {
+    TRY(check_context(m));
+    MachineFiles files{m.state_dir};
+    auto record = TRY(read_record(files));
+    provider::SshInfo info;
+    info.port = record.ssh_port;
+    if (!m.spec->ssh_user.empty()) {
+        info.user = m.spec->ssh_user;
+    } else {
+        auto box = read_container_box(m.box_dir);
+        info.user = box ? box->user : "root";
+    }
+    // The SSH side generates these before the first up (see set_first_boot_files).
+    info.identity_file = m.state_dir + "/private_key";
+    info.known_hosts_file = m.state_dir + "/known_hosts";
+    return info;
+}
+
+}  // namespace env::container

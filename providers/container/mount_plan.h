@@ -1,0 +1,59 @@
+#pragma once
+// What the container's root filesystem looks like, as data: the list of mounts, nodes and
+// links made under the new root before pivot_root. Computing it is pure (unit-tested);
+// rootfs.cpp carries it out, resolving every target inside the new root so that a
+// symlink in a box can never redirect a mount onto the host.
+//
+//   /            overlay: lower = the box's rootfs (read-only), upper/work in the state dir
+//   /proc        proc (this pid namespace), nosuid,nodev,noexec
+//   /sys         sysfs read-only; /sys/fs/cgroup shows the machine's own cgroup, read-only
+//   /dev         tmpfs with null zero full random urandom tty (bound from the host),
+//                console (the supervisor's pty), pts (private devpts), ptmx -> pts/ptmx,
+//                shm (tmpfs), fd/stdin/stdout/stderr -> /proc/self/fd
+//   synced folders, bind-mounted (recursively) in order of depth
+#include <string>
+#include <vector>
+
+#include "util/error.h"
+
+namespace env::container {
+
+struct BindMount {
+    std::string source;  // absolute host path
+    std::string target;  // absolute path inside the container
+    bool readonly = false;
+};
+
+// A cgroup filesystem to mount inside the container (from the cgroup backend).
+struct CgroupMount {
+    std::string fstype;  // "cgroup" or "cgroup2"
+    std::string data;    // "memory", "cpu", ... for v1; "" for v2
+    std::string target;  // relative to the new root, e.g. "sys/fs/cgroup/memory"
+};
+
+struct MountOp {
+    enum class Kind { Mount, Remount, MakeDir, MakeFile, Symlink };
+    Kind kind = Kind::Mount;
+    std::string source;  // host path (binds), fs name, or link target
+    std::string target;  // relative to the new root, never starting with '/'
+    std::string fstype;
+    unsigned long flags = 0;
+    std::string data;
+};
+
+struct RootfsInputs {
+    std::vector<BindMount> binds;
+    std::vector<CgroupMount> cgroups;
+    bool cgroup_v2 = false;   // one cgroup2 mount at sys/fs/cgroup instead of a tmpfs of v1 mounts
+    bool console = false;     // bind the supervisor's pty at dev/console (source filled in later)
+};
+
+// "/env//x/" -> "env/x". Rejects relative paths, "..", and the root itself.
+Result<std::string> normalize_target(const std::string& absolute);
+
+Result<std::vector<MountOp>> plan_rootfs(const RootfsInputs& in);
+
+// The host device nodes bound into /dev.
+const std::vector<std::string>& dev_nodes();
+
+}  // namespace env::container
