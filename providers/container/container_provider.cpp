@@ -166,6 +166,7 @@ Result<> ContainerProvider::kill_supervisor(const MachineContext& m) const {
     SupervisorPids pids;
     if (probe_supervisor(files.pid(), &pids) != SupervisorLiveness::Alive) return {};
     if (pids.supervisor > 0) ::kill(pids.supervisor, SIGKILL);
+    wait_process_gone(pids.supervisor);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (probe_supervisor(files.pid()) == SupervisorLiveness::Alive) {
         if (std::chrono::steady_clock::now() > deadline)
@@ -180,6 +181,8 @@ Result<> ContainerProvider::halt(const MachineContext& m, bool force) {
     auto st = TRY(state(m));
     if (st == MachineState::NotCreated || st == MachineState::Stopped) return {};
     if (st == MachineState::Running) {
+        SupervisorPids pids;
+        probe_supervisor(MachineFiles{m.state_dir}.pid(), &pids);
         int timeout = force ? 5000 : options_.stop_timeout_ms + 5000;
         auto r = control_request(m.state_dir, force ? "kill" : "stop", timeout, true);
         if (!r) {
@@ -187,6 +190,7 @@ Result<> ContainerProvider::halt(const MachineContext& m, bool force) {
             spdlog::warn("supervisor of {} does not answer ({}); killing it", m.spec->name, r.error().what());
         }
         TRY(kill_supervisor(m));  // no-op when it has exited, as it should have
+        wait_process_gone(pids.supervisor);
     }
     // A killed supervisor leaves its cgroup and files behind.
     return remove_leftovers(m);

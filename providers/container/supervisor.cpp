@@ -251,6 +251,7 @@ int run_supervisor(const std::string& state_dir, int ready_fd, const NetworkAtta
         ::close(ready_fd);
         ready_fd = -1;
     };
+    if (ready_fd >= 0) (void)sys::write_all(ready_fd, "pid " + std::to_string(::getpid()) + "\n");
     if (::chdir(state_dir.c_str()) != 0) {
         report("error: cannot enter " + state_dir + "\n");
         return 1;

@@ -11,7 +11,8 @@
 namespace env::container {
 
 // Runs the machine described by <state_dir>/config.json until its init exits. ready_fd
-// (-1: none) receives "ok\n" once the init runs, or "error: <message>\n"; then it is
+// (-1: none) receives "pid N\n" at once, then "ok\n" once the init runs or
+// "error: <message>\n" (after cleaning up, so the caller can wait for pid N to end); then it is
 // closed. Returns the process exit code.
 int run_supervisor(const std::string& state_dir, int ready_fd, const NetworkAttachmentFactory& network);
 

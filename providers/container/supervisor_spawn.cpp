@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <thread>
 #include <vector>
 
 #include "providers/container/machine_files.h"
@@ -27,6 +28,21 @@ std::string log_tail(const std::string& path) {
 }
 
 }  // namespace
+
+void wait_process_gone(pid_t pid) {
+    if (pid <= 0) return;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    std::string path = "/proc/" + std::to_string(pid) + "/stat";
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto stat = sys::read_file(path);
+        if (!stat) return;
+        auto paren = stat->rfind(')');
+        if (paren == std::string::npos || paren + 2 >= stat->size() || (*stat)[paren + 2] == 'Z' ||
+            (*stat)[paren + 2] == 'X')
+            return;
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+}
 
 Result<std::string> find_supervisor_executable() {
     if (const char* e = std::getenv("ENV_CONTAINER_SUPERVISOR"); e && *e) return std::string(e);
@@ -96,8 +112,15 @@ Result<> spawn_supervisor(const std::string& executable, const std::string& stat
         if (r <= 0) break;
         answer.append(buf, static_cast<size_t>(r));
     }
+    // "pid N\n" first, then "ok\n" or "error: ...\n".
+    pid_t pid = 0;
+    if (answer.rfind("pid ", 0) == 0) {
+        pid = std::atoi(answer.c_str() + 4);
+        answer = answer.substr(answer.find('\n') + 1);
+    }
     while (!answer.empty() && answer.back() == '\n') answer.pop_back();
     if (answer == "ok") return {};
+    wait_process_gone(pid);
     if (answer.rfind("error: ", 0) == 0) return fail(ErrorKind::Provider, answer.substr(7));
     return fail(ErrorKind::Provider, "the supervisor exited before the machine ran" + log_tail(files.supervisor_log()));
 }

@@ -90,7 +90,7 @@ ContainerMachine::ContainerMachine(const std::string& script, container::Contain
 
 void ContainerMachine::set_script(const std::string& script, container::ContainerOptions opts) {
     opts.supervisor_path = ENV_BINARY_DIR "/providers/container/env-container-supervisor";
-    opts.command = {"/bin/sh", "-c", script};
+    if (!script.empty()) opts.command = {"/bin/sh", "-c", script};
     if (opts.stop_timeout_ms == 10000) opts.stop_timeout_ms = 2000;
     provider = std::make_unique<container::ContainerProvider>(std::move(opts));
 }

@@ -27,7 +27,8 @@ struct ContainerMachine {
     std::unique_ptr<container::ContainerProvider> provider;
     std::vector<std::string> links_before;
 
-    // script: what /bin/sh -c runs as the container's command under our init.
+    // script: what /bin/sh -c runs as the container's command under our init ("": the
+    // box's metadata.json decides).
     explicit ContainerMachine(const std::string& script, container::ContainerOptions opts = {});
     ~ContainerMachine();  // destroys the machine and removes the temp dir
 
