@@ -67,10 +67,6 @@ Result<> attach_console() {
 Result<> setup(const ContainerSpec& spec) {
     const SupervisorConfig& c = *spec.config;
     if (::unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET) != 0) return fail_errno("unshare");
-    char go = 0;
-    if (::recv(kSyncFd, &go, 1, 0) != 1 || go != 'G') return fail(ErrorKind::Provider, "supervisor went away");
-    // Now inside the machine's cgroup: make it this namespace's root.
-    if (::unshare(CLONE_NEWCGROUP) != 0) return fail_errno("unshare cgroup namespace");
     if (::sethostname(c.hostname.data(), c.hostname.size()) != 0) return fail_errno("sethostname " + c.hostname);
     TRY(bring_up_loopback());
     if (c.network) {
@@ -82,6 +78,12 @@ Result<> setup(const ContainerSpec& spec) {
     MachineFiles files{c.state_dir};
     TRY(mount_overlay({c.lower_dir, files.upper(), files.work(), files.rootfs()}));
     TRY(apply_mount_plan(files.rootfs(), spec.plan, spec.console_slave));
+    char go = 0;
+    if (::recv(kSyncFd, &go, 1, 0) != 1 || go != 'G') return fail(ErrorKind::Provider, "supervisor went away");
+    // Now inside the machine's cgroup: make it this namespace's root, then mount the
+    // cgroup filesystems, which show the mounter's cgroup namespace.
+    if (::unshare(CLONE_NEWCGROUP) != 0) return fail_errno("unshare cgroup namespace");
+    TRY(apply_mount_plan(files.rootfs(), spec.cgroup_plan, spec.console_slave));
     TRY(pivot_into(files.rootfs()));
     TRY(attach_console());
     TRY(apply_capabilities(c.capabilities, spec.last_cap));

@@ -1,6 +1,7 @@
 #include "providers/container/container_provider.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
@@ -69,6 +70,34 @@ Result<std::vector<int>> host_cpus() {
     return out;
 }
 
+// Atomic (temporary file + rename) but not fsync'ed: config.json is rewritten by every up,
+// and two fsyncs cost more than the whole container start on a busy disk. ext4 flushes the
+// data of a file renamed over another (auto_da_alloc), so a crash leaves old or new.
+Result<> replace_file(const std::string& path, std::string_view data) {
+    std::string tmp = path + ".tmp." + std::to_string(::getpid());
+    {
+        UniqueFd fd = TRY(sys::open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644));
+        TRY(sys::write_all(fd.get(), data));
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        auto e = fail_errno("rename " + tmp + " to " + path);
+        ::unlink(tmp.c_str());
+        return e;
+    }
+    return {};
+}
+
+// Files every machine gets on first boot, as Docker generates them: its own name, a hosts
+// file that resolves it (sudo complains otherwise), and the NAT's DNS server.
+std::vector<SeedFile> system_seeds(const std::string& hostname, bool network) {
+    std::vector<SeedFile> out = {
+        {"/etc/hostname", hostname + "\n", 0644, ""},
+        {"/etc/hosts", "127.0.0.1\tlocalhost\n127.0.1.1\t" + hostname +
+                           "\n::1\tlocalhost ip6-localhost ip6-loopback\n", 0644, ""}};
+    if (network) out.push_back({"/etc/resolv.conf", "nameserver 10.0.2.3\n", 0644, ""});
+    return out;
+}
+
 Result<> check_context(const MachineContext& m) {
     if (!m.spec) return fail(ErrorKind::Internal, "container provider called without a machine spec");
     if (m.state_dir.empty() || m.state_dir[0] != '/')
@@ -113,11 +142,13 @@ Result<> ContainerProvider::up(const MachineContext& m) {
 
     MachineRecord record;
     if (!sys::exists(files.state())) {
-        TRY(write_seed_files(box.rootfs, files.upper(), seeds_));
+        auto seeds = system_seeds(spec.hostname.empty() ? spec.name : spec.hostname, options_.network);
+        seeds.insert(seeds.end(), seeds_.begin(), seeds_.end());
+        TRY(write_seed_files(box.rootfs, files.upper(), seeds));
         record.cgroup = cgroup_name(m.project_name, spec.name);
         record.ssh_port = TRY(free_tcp_port());
         nlohmann::json j{{"cgroup", record.cgroup}, {"ssh_port", record.ssh_port}, {"box_dir", m.box_dir}};
-        TRY(sys::write_file_atomic(files.state(), j.dump(2) + "\n"));
+        TRY(replace_file(files.state(), j.dump(2) + "\n"));
     } else {
         record = TRY(read_record(files));
     }
@@ -154,7 +185,7 @@ Result<> ContainerProvider::up(const MachineContext& m) {
     for (auto& p : spec.ports) c.forwards.push_back({p.host_ip, p.host, p.guest, p.protocol});
     c.no_new_privs = options_.no_new_privs;
     c.capabilities = default_capabilities();
-    TRY(sys::write_file_atomic(files.config(), to_json(c)));
+    TRY(replace_file(files.config(), to_json(c)));
 
     auto ok = spawn_supervisor(exe, m.state_dir, options_.start_timeout_ms);
     if (!ok) return std::unexpected(ok.error().context("starting machine " + spec.name));

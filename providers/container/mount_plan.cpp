@@ -42,11 +42,9 @@ MountOp op(MountOp::Kind kind, std::string target, std::string source = "") {
 
 }  // namespace
 
-Result<std::vector<MountOp>> plan_rootfs(const RootfsInputs& in) {
+std::vector<MountOp> plan_cgroup_mounts(const RootfsInputs& in) {
     using K = MountOp::Kind;
     std::vector<MountOp> ops;
-    ops.push_back(mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC));
-    ops.push_back(mount("sysfs", "sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC));
     const unsigned long cg_flags = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
     if (in.cgroup_v2) {
         ops.push_back(mount("cgroup2", "sys/fs/cgroup", "cgroup2", cg_flags));
@@ -59,6 +57,14 @@ Result<std::vector<MountOp>> plan_rootfs(const RootfsInputs& in) {
         ops.push_back({K::Remount, "", "sys/fs/cgroup", "", MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
                        "mode=755,size=64k"});
     }
+    return ops;
+}
+
+Result<std::vector<MountOp>> plan_rootfs(const RootfsInputs& in) {
+    using K = MountOp::Kind;
+    std::vector<MountOp> ops;
+    ops.push_back(mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC));
+    ops.push_back(mount("sysfs", "sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC));
     ops.push_back(mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=64k"));
     for (auto& n : dev_nodes()) {
         ops.push_back(op(K::MakeFile, "dev/" + n));

@@ -52,6 +52,10 @@ struct RootfsInputs {
 Result<std::string> normalize_target(const std::string& absolute);
 
 Result<std::vector<MountOp>> plan_rootfs(const RootfsInputs& in);
+// The cgroup filesystems under /sys/fs/cgroup: kept apart because they must be mounted
+// after the container has entered its cgroup namespace, while the rest of the root is
+// built in parallel with the supervisor moving the container into its cgroup.
+std::vector<MountOp> plan_cgroup_mounts(const RootfsInputs& in);
 
 // The host device nodes bound into /dev.
 const std::vector<std::string>& dev_nodes();

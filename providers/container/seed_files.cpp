@@ -59,8 +59,10 @@ Result<> write_seed_files(const std::string& lower, const std::string& upper, co
                 return fail_errno("set owner of " + in_upper);
         }
         std::string target = upper + "/" + rel;
-        TRY(sys::write_file_atomic(target, f.content, f.mode));
-        if (::chown(target.c_str(), owner.uid, owner.gid) != 0 || ::chmod(target.c_str(), f.mode) != 0)
+        // No fsync: these precede a first boot that a host crash would repeat anyway.
+        UniqueFd fd = TRY(sys::open(target, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, f.mode));
+        TRY(sys::write_all(fd.get(), f.content));
+        if (::fchown(fd.get(), owner.uid, owner.gid) != 0 || ::fchmod(fd.get(), f.mode) != 0)
             return fail_errno("set owner of " + target);
     }
     return {};

@@ -58,7 +58,7 @@ private:
         in.cgroups = cgroup_->inner_mounts();
         in.cgroup_v2 = cgroup_->v2();
         in.console = true;
-        ContainerSpec spec{&cfg_, TRY(plan_rootfs(in)), console_->slave_path(), read_last_cap()};
+        ContainerSpec spec{&cfg_, TRY(plan_rootfs(in)), plan_cgroup_mounts(in), console_->slave_path(), read_last_cap()};
         auto started = std::chrono::steady_clock::now();
         process_ = TRY(ContainerProcess::start(spec));
         init_pid_ = process_->pid();

@@ -5,6 +5,9 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cstdio>
+
 #include <chrono>
 #include <thread>
 
@@ -156,4 +159,27 @@ touch /data/done; exec sleep 100000
     CHECK(m.read("data/env_rc") == "1\n");
     REQUIRE(m.provider->destroy(m.ctx));
     CHECK(m.leftovers().empty());
+}
+
+TEST_CASE("up and destroy of a busybox machine are fast", "[root][container][timing]") {
+    SKIP_UNLESS_USABLE();
+    std::vector<double> ups, destroys;
+    for (int i = 0; i < 7; ++i) {
+        test::ContainerMachine m("exec sleep 100000");
+        auto t0 = steady_clock::now();
+        REQUIRE(m.provider->up(m.ctx));
+        auto t1 = steady_clock::now();
+        REQUIRE(m.provider->destroy(m.ctx));
+        auto t2 = steady_clock::now();
+        ups.push_back(duration<double, std::milli>(t1 - t0).count());
+        destroys.push_back(duration<double, std::milli>(t2 - t1).count());
+        CHECK(m.leftovers().empty());
+    }
+    std::sort(ups.begin(), ups.end());
+    std::sort(destroys.begin(), destroys.end());
+    std::fprintf(stderr, "container timing over 7 runs: up median %.1f ms (min %.1f, max %.1f), destroy median %.1f ms (min %.1f, max %.1f)\n",
+                 ups[3], ups[0], ups[6], destroys[3], destroys[0], destroys[6]);
+    // Loose bounds that catch a sleep or a shell-out creeping in, not a busy machine.
+    CHECK(ups[3] < 500);
+    CHECK(destroys[3] < 500);
 }

@@ -62,7 +62,7 @@ TEST_CASE("the root plan mounts proc, read-only sys and a minimal dev", "[contai
 TEST_CASE("cgroup v1 hierarchies are mounted read-only on a tmpfs that is then made read-only", "[container]") {
     RootfsInputs in;
     in.cgroups = {{"cgroup", "memory", "sys/fs/cgroup/memory"}, {"cgroup", "cpu,cpuacct", "sys/fs/cgroup/cpu,cpuacct"}};
-    auto ops = plan_rootfs(in).value();
+    auto ops = plan_cgroup_mounts(in);
     CHECK(find(ops, "sys/fs/cgroup")->fstype == "tmpfs");
     auto* mem = find(ops, "sys/fs/cgroup/memory");
     REQUIRE(mem);
@@ -71,11 +71,12 @@ TEST_CASE("cgroup v1 hierarchies are mounted read-only on a tmpfs that is then m
     auto* remount = find(ops, "sys/fs/cgroup", MountOp::Kind::Remount);
     REQUIRE(remount);
     CHECK((remount->flags & MS_RDONLY) != 0);
-    CHECK(index_of(ops, "sys/fs/cgroup") > index_of(ops, "sys"));
+    CHECK(index_of(ops, "sys/fs/cgroup") < index_of(ops, "sys/fs/cgroup/memory"));
+    CHECK_FALSE(find(plan_rootfs(in).value(), "sys/fs/cgroup"));  // mounted in its own phase
 }
 
 TEST_CASE("cgroup v2 is one read-only cgroup2 mount", "[container]") {
-    auto ops = plan_rootfs({.cgroup_v2 = true}).value();
+    auto ops = plan_cgroup_mounts({.cgroup_v2 = true});
     auto* cg = find(ops, "sys/fs/cgroup");
     REQUIRE(cg);
     CHECK(cg->fstype == "cgroup2");
