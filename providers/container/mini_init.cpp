@@ -1,6 +1,7 @@
 #include "providers/container/mini_init.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,6 +11,16 @@
 #include <cstring>
 
 namespace env::container {
+
+namespace {
+char* g_title = nullptr;
+size_t g_title_len = 0;
+}  // namespace
+
+void set_title_area(char* start, size_t length) {
+    g_title = start;
+    g_title_len = length;
+}
 
 void exec_with_env(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
     std::vector<char*> args;
@@ -22,6 +33,11 @@ void exec_with_env(const std::vector<std::string>& argv, const std::vector<std::
 }
 
 void run_mini_init(const std::vector<std::string>& command, int sync_fd) {
+    ::prctl(PR_SET_NAME, "init", 0, 0, 0);
+    if (g_title && g_title_len > 4) {
+        std::memset(g_title, 0, g_title_len);
+        std::memcpy(g_title, "init", 4);
+    }
     sigset_t all;
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, nullptr);

@@ -18,6 +18,9 @@ namespace {
 
 const char* probe_script = R"(o=/env/out; mkdir -p $o
 ps -o pid,comm > $o/ps
+cat /proc/1/cmdline > $o/cmdline1
+cat /etc/hostname /etc/resolv.conf > $o/etc
+grep -c box-m1 /etc/hosts >> $o/etc
 hostname > $o/hostname
 cat /proc/self/status > $o/status
 for n in null zero full random urandom tty console; do test -c /dev/$n && echo $n; done > $o/chardevs
@@ -29,6 +32,7 @@ touch /sys/kernel/probe 2> /dev/null; echo $? > $o/sys_rc
 grep ' /sys ' /proc/mounts > $o/sys_mount
 cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory.max > $o/memory 2> /dev/null
 cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us /sys/fs/cgroup/cpu.max > $o/cpu 2> /dev/null
+cat /sys/fs/cgroup/cpuset/cpuset.cpus /sys/fs/cgroup/cpuset.cpus > $o/cpuset 2> /dev/null
 cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max > $o/pids 2> /dev/null
 cat /proc/self/cgroup > $o/cgroup
 touch /sys/fs/cgroup/memory/x /sys/fs/cgroup/x 2> /dev/null; echo $? > $o/cgroup_rc
@@ -76,7 +80,10 @@ TEST_CASE("a container machine is isolated, limited and sees only its own overla
     INFO(ps);
     CHECK(std::count(ps.begin(), ps.end(), '\n') <= 4);
     CHECK(ps.find("\n    1 ") != std::string::npos);
+    CHECK(ps.find("    1 init") != std::string::npos);
+    CHECK(m.read("out/cmdline1").find(m.state_dir) == std::string::npos);  // no host path inside
     CHECK(m.read("out/hostname") == "box-m1\n");
+    CHECK(m.read("out/etc") == "box-m1\nnameserver 10.0.2.3\n1\n");
 
     // Capabilities: the bounding set is Docker's, no_new_privs is on.
     auto status = m.read("out/status");
@@ -100,6 +107,7 @@ TEST_CASE("a container machine is isolated, limited and sees only its own overla
     auto cpu = m.read("out/cpu");
     CHECK((cpu == "50000\n" || cpu == "50000 100000\n"));
     CHECK(m.read("out/pids") == "4096\n");
+    if (sysconf(_SC_NPROCESSORS_ONLN) > 1) CHECK(m.read("out/cpuset") == "0\n");  // cpus: 1
     CHECK(m.read("out/cgroup").find(m.cgroup()) == std::string::npos);
     CHECK(m.read("out/cgroup_rc") != "0\n");
     auto host_cgroup = sys::read_file("/proc/" + init + "/cgroup").value_or("");
