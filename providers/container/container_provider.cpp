@@ -134,7 +134,10 @@ Result<> ContainerProvider::up(const MachineContext& m) {
     MachineFiles files{m.state_dir};
     auto st = TRY(state(m));
     if (st == MachineState::Running) return {};
-    if (st == MachineState::Crashed) TRY(remove_leftovers(m));
+    if (st == MachineState::Crashed) {
+        TRY(kill_supervisor(m));  // one that lost its socket is still holding the lock
+        TRY(remove_leftovers(m));
+    }
 
     ContainerBox box = TRY(read_container_box(m.box_dir));
     std::string exe = options_.supervisor_path.empty() ? TRY(find_supervisor_executable()) : options_.supervisor_path;
@@ -211,6 +214,7 @@ Result<> ContainerProvider::halt(const MachineContext& m, bool force) {
     TRY(check_context(m));
     auto st = TRY(state(m));
     if (st == MachineState::NotCreated || st == MachineState::Stopped) return {};
+    if (st == MachineState::Crashed) TRY(kill_supervisor(m));
     if (st == MachineState::Running) {
         SupervisorPids pids;
         probe_supervisor(MachineFiles{m.state_dir}.pid(), &pids);
@@ -277,7 +281,11 @@ Result<MachineState> ContainerProvider::state(const MachineContext& m) const {
         case SupervisorLiveness::Alive:
             // init is recorded once control.sock listens; a socket that refuses then means a
             // supervisor that lost its control channel: as good as crashed.
-            if (pids.init > 0 && !control_request(m.state_dir, "status", 2000)) return MachineState::Crashed;
+            if (pids.init > 0 && !control_request(m.state_dir, "status", 2000)) {
+                // It may also have been on its way out (a halt): then the pid file is gone.
+                if (probe_supervisor(files.pid()) == SupervisorLiveness::Alive) return MachineState::Crashed;
+                break;
+            }
             return MachineState::Running;
         case SupervisorLiveness::Absent: break;
     }

@@ -1,6 +1,8 @@
 // Machines that cannot start: the error says why and nothing is left running.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include "container_fixture.h"
 #include "util/sys.h"
 
@@ -65,5 +67,34 @@ TEST_CASE("a box with neither command nor init is refused with a clear error", "
     auto up = m.provider->up(m.ctx);
     REQUIRE_FALSE(up);
     CHECK(up.error().what().find("names no container command or init") != std::string::npos);
+    CHECK(m.leftovers().empty());
+}
+
+TEST_CASE("a supervisor whose control socket is dead counts as crashed, and destroy still cleans up",
+          "[root][container]") {
+    SKIP_UNLESS_USABLE();
+    test::ContainerMachine m("exec sleep 100000");
+    REQUIRE(m.provider->up(m.ctx));
+    auto st = m.provider->status(m.ctx).value();
+    REQUIRE(::unlink((m.state_dir + "/control.sock").c_str()) == 0);
+    CHECK(m.provider->state(m.ctx).value() == MachineState::Crashed);
+    REQUIRE(m.provider->destroy(m.ctx));
+    CHECK(m.provider->state(m.ctx).value() == MachineState::NotCreated);
+    CHECK_FALSE(test::pid_alive(st.supervisor));
+    CHECK_FALSE(test::pid_alive(st.init));
+    CHECK(m.leftovers().empty());
+}
+
+TEST_CASE("up recovers a machine whose supervisor lost its control socket", "[root][container]") {
+    SKIP_UNLESS_USABLE();
+    test::ContainerMachine m("exec sleep 100000");
+    REQUIRE(m.provider->up(m.ctx));
+    auto first = m.provider->status(m.ctx).value();
+    REQUIRE(::unlink((m.state_dir + "/control.sock").c_str()) == 0);
+    REQUIRE(m.provider->up(m.ctx));
+    CHECK(m.provider->state(m.ctx).value() == MachineState::Running);
+    CHECK(m.provider->status(m.ctx).value().supervisor != first.supervisor);
+    CHECK_FALSE(test::pid_alive(first.supervisor));
+    REQUIRE(m.provider->destroy(m.ctx));
     CHECK(m.leftovers().empty());
 }
