@@ -10,15 +10,16 @@ Result<ContainerBox> read_container_box(const std::string& box_dir) {
     ContainerBox box;
     box.rootfs = box_dir + "/rootfs";
     if (!sys::is_dir(box.rootfs))
-        return fail(ErrorKind::Invalid, "box at " + box_dir + " has no rootfs/ directory (is it a container box?)");
+        return fail(ErrorKind::Invalid,
+                    "box at " + box_dir + " has no rootfs/ directory (is it a container box?)");
     std::string meta = box_dir + "/metadata.json";
     if (!sys::exists(meta)) return box;
     auto text = TRY(sys::read_file(meta));
     try {
         auto j = nlohmann::json::parse(text);
         if (j.contains("provider") && j["provider"] != "container")
-            return fail(ErrorKind::Invalid, "box at " + box_dir + " is for provider " + j["provider"].dump() +
-                                                ", not container");
+            return fail(ErrorKind::Invalid, "box at " + box_dir + " is for provider " +
+                                                j["provider"].dump() + ", not container");
         if (j.contains("container")) {
             auto& c = j["container"];
             if (c.contains("init")) box.init = c["init"].get<std::vector<std::string>>();

@@ -12,10 +12,9 @@
 namespace env::container {
 
 std::vector<int> default_capabilities() {
-    return {CAP_CHOWN,      CAP_DAC_OVERRIDE, CAP_FOWNER,           CAP_FSETID,  CAP_KILL,
-            CAP_SETGID,     CAP_SETUID,       CAP_SETPCAP,          CAP_NET_BIND_SERVICE,
-            CAP_NET_RAW,    CAP_SYS_CHROOT,   CAP_MKNOD,            CAP_AUDIT_WRITE,
-            CAP_SETFCAP};
+    return {CAP_CHOWN,      CAP_DAC_OVERRIDE, CAP_FOWNER,      CAP_FSETID,           CAP_KILL,
+            CAP_SETGID,     CAP_SETUID,       CAP_SETPCAP,     CAP_NET_BIND_SERVICE, CAP_NET_RAW,
+            CAP_SYS_CHROOT, CAP_MKNOD,        CAP_AUDIT_WRITE, CAP_SETFCAP};
 }
 
 uint64_t capability_mask(const std::vector<int>& caps) {
@@ -33,14 +32,47 @@ std::vector<int> capabilities_to_drop(const std::vector<int>& keep, int last_cap
 }
 
 std::string capability_name(int cap) {
-    static const char* names[] = {
-        "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID",
-        "SETUID", "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST",
-        "NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER", "SYS_MODULE", "SYS_RAWIO",
-        "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT", "SYS_ADMIN", "SYS_BOOT", "SYS_NICE",
-        "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE",
-        "AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM",
-        "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE"};
+    static const char* names[] = {"CHOWN",
+                                  "DAC_OVERRIDE",
+                                  "DAC_READ_SEARCH",
+                                  "FOWNER",
+                                  "FSETID",
+                                  "KILL",
+                                  "SETGID",
+                                  "SETUID",
+                                  "SETPCAP",
+                                  "LINUX_IMMUTABLE",
+                                  "NET_BIND_SERVICE",
+                                  "NET_BROADCAST",
+                                  "NET_ADMIN",
+                                  "NET_RAW",
+                                  "IPC_LOCK",
+                                  "IPC_OWNER",
+                                  "SYS_MODULE",
+                                  "SYS_RAWIO",
+                                  "SYS_CHROOT",
+                                  "SYS_PTRACE",
+                                  "SYS_PACCT",
+                                  "SYS_ADMIN",
+                                  "SYS_BOOT",
+                                  "SYS_NICE",
+                                  "SYS_RESOURCE",
+                                  "SYS_TIME",
+                                  "SYS_TTY_CONFIG",
+                                  "MKNOD",
+                                  "LEASE",
+                                  "AUDIT_WRITE",
+                                  "AUDIT_CONTROL",
+                                  "SETFCAP",
+                                  "MAC_OVERRIDE",
+                                  "MAC_ADMIN",
+                                  "SYSLOG",
+                                  "WAKE_ALARM",
+                                  "BLOCK_SUSPEND",
+                                  "AUDIT_READ",
+                                  "PERFMON",
+                                  "BPF",
+                                  "CHECKPOINT_RESTORE"};
     if (cap < 0 || cap >= static_cast<int>(std::size(names))) return "";
     return names[cap];
 }
@@ -59,7 +91,8 @@ Result<> apply_capabilities(const std::vector<int>& keep, int last_cap) {
     // Dropping from the bounding set needs CAP_SETPCAP, so it comes before capset().
     for (int c : capabilities_to_drop(keep, last_cap))
         if (::prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno != EINVAL)
-            return fail_errno("dropping capability " + capability_name(c) + " from the bounding set");
+            return fail_errno("dropping capability " + capability_name(c) +
+                              " from the bounding set");
     if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)
         return fail_errno("clearing ambient capabilities");
     uint64_t mask = capability_mask(keep);

@@ -36,8 +36,8 @@ Result<CgroupLayout> detect_cgroup_layout(std::string_view mountinfo) {
             std::istringstream opts(superopts);
             std::string o;
             while (std::getline(opts, o, ','))
-                if (o != "rw" && o != "ro" && o.find('=') == std::string::npos && o != "clone_children" &&
-                    o != "noprefix" && o != "xattr")
+                if (o != "rw" && o != "ro" && o.find('=') == std::string::npos &&
+                    o != "clone_children" && o != "noprefix" && o != "xattr")
                     ctrls.push_back(o);
             std::string joined;
             for (auto& c : ctrls) joined += (joined.empty() ? "" : ",") + c;
@@ -48,7 +48,9 @@ Result<CgroupLayout> detect_cgroup_layout(std::string_view mountinfo) {
     }
     if (layout.v1.count("memory")) return layout;
     layout.v1.clear();
-    if (v2_mount.empty()) return fail(ErrorKind::Provider, "no cgroup filesystem is mounted (neither v1 memory nor v2)");
+    if (v2_mount.empty())
+        return fail(ErrorKind::Provider,
+                    "no cgroup filesystem is mounted (neither v1 memory nor v2)");
     layout.v2 = true;
     layout.v2_root = v2_mount;
     return layout;
@@ -96,7 +98,8 @@ Result<> kill_and_remove_dirs(const std::vector<std::string>& dirs) {
             if (!pids.empty() || errno == EBUSY) {
                 // Killed processes leave the cgroup once the kernel has torn them down.
                 if (steady_clock::now() > deadline)
-                    return fail(ErrorKind::Provider, "cgroup " + dir + " still holds processes after SIGKILL");
+                    return fail(ErrorKind::Provider,
+                                "cgroup " + dir + " still holds processes after SIGKILL");
                 std::this_thread::sleep_for(milliseconds(1));
                 continue;
             }

@@ -9,7 +9,8 @@ Result<CgroupLimits> compute_limits(int cpus, int cpu_cap, uint64_t memory_bytes
                                     const std::vector<int>& host_cpus) {
     if (cpus < 1) return fail(ErrorKind::Invalid, "cpus must be at least 1");
     if (cpu_cap < 1 || cpu_cap > 100) return fail(ErrorKind::Invalid, "cpu_cap must be 1..100");
-    if (host_cpus.empty()) return fail(ErrorKind::Provider, "the host offers no CPUs to the container cgroup");
+    if (host_cpus.empty())
+        return fail(ErrorKind::Provider, "the host offers no CPUs to the container cgroup");
     CgroupLimits l;
     size_t n = std::min<size_t>(static_cast<size_t>(cpus), host_cpus.size());
     std::vector<int> sorted = host_cpus;
@@ -31,12 +32,14 @@ Result<std::vector<int>> parse_cpu_list(std::string_view text) {
     size_t pos = 0;
     while (pos < text.size()) {
         size_t comma = text.find(',', pos);
-        std::string_view item = text.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+        std::string_view item = text.substr(
+            pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
         pos = comma == std::string_view::npos ? text.size() : comma + 1;
         if (item.empty()) return bad();
         int a = 0, b = 0;
         size_t dash = item.find('-');
-        std::string_view first = item.substr(0, dash), second = dash == std::string_view::npos ? first : item.substr(dash + 1);
+        std::string_view first = item.substr(0, dash),
+                         second = dash == std::string_view::npos ? first : item.substr(dash + 1);
         auto r1 = std::from_chars(first.data(), first.data() + first.size(), a);
         auto r2 = std::from_chars(second.data(), second.data() + second.size(), b);
         if (r1.ec != std::errc() || r1.ptr != first.data() + first.size() || r2.ec != std::errc() ||

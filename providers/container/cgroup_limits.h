@@ -11,11 +11,11 @@
 namespace env::container {
 
 struct CgroupLimits {
-    std::string cpuset;            // cpu list such as "0-1"; empty: no restriction
-    int64_t cpu_quota_us = -1;     // CFS quota per period; -1: no cap
+    std::string cpuset;         // cpu list such as "0-1"; empty: no restriction
+    int64_t cpu_quota_us = -1;  // CFS quota per period; -1: no cap
     int64_t cpu_period_us = 100000;
-    uint64_t memory_bytes = 0;     // 0: no limit
-    int64_t pids_max = -1;         // -1: no limit
+    uint64_t memory_bytes = 0;  // 0: no limit
+    int64_t pids_max = -1;      // -1: no limit
 };
 
 // Default pids limit: enough for any service a development machine runs, low enough that

@@ -12,13 +12,15 @@ namespace {
 
 class CgroupV1 final : public Cgroup {
 public:
-    CgroupV1(CgroupLayout layout, std::string name) : layout_(std::move(layout)), name_(std::move(name)) {}
+    CgroupV1(CgroupLayout layout, std::string name)
+        : layout_(std::move(layout)), name_(std::move(name)) {}
 
     bool v2() const override { return false; }
 
     Result<> create(const CgroupLimits& l) override {
         for (auto& [ctrl, h] : layout_.v1)
-            if (::mkdir(dir(ctrl).c_str(), 0755) != 0 && errno != EEXIST) return fail_errno("mkdir " + dir(ctrl));
+            if (::mkdir(dir(ctrl).c_str(), 0755) != 0 && errno != EEXIST)
+                return fail_errno("mkdir " + dir(ctrl));
         if (has("cpuset")) {
             // A fresh v1 cpuset has no cpus and no mems, and refuses tasks until both are set
             // (cpusets.rst, 1.9): start from the parent's.
@@ -26,26 +28,32 @@ public:
             auto mems = TRY(sys::read_file(parent + "/cpuset.mems"));
             auto cpus = TRY(sys::read_file(parent + "/cpuset.cpus"));
             TRY(write_cgroup_value(dir("cpuset") + "/cpuset.mems", trim(mems)));
-            TRY(write_cgroup_value(dir("cpuset") + "/cpuset.cpus", l.cpuset.empty() ? trim(cpus) : l.cpuset));
+            TRY(write_cgroup_value(dir("cpuset") + "/cpuset.cpus",
+                                   l.cpuset.empty() ? trim(cpus) : l.cpuset));
         }
         if (has("cpu")) {
-            TRY(write_cgroup_value(dir("cpu") + "/cpu.cfs_period_us", std::to_string(l.cpu_period_us)));
-            TRY(write_cgroup_value(dir("cpu") + "/cpu.cfs_quota_us", std::to_string(l.cpu_quota_us)));
+            TRY(write_cgroup_value(dir("cpu") + "/cpu.cfs_period_us",
+                                   std::to_string(l.cpu_period_us)));
+            TRY(write_cgroup_value(dir("cpu") + "/cpu.cfs_quota_us",
+                                   std::to_string(l.cpu_quota_us)));
         }
         if (has("memory") && l.memory_bytes > 0) {
-            TRY(write_cgroup_value(dir("memory") + "/memory.limit_in_bytes", std::to_string(l.memory_bytes)));
+            TRY(write_cgroup_value(dir("memory") + "/memory.limit_in_bytes",
+                                   std::to_string(l.memory_bytes)));
             // memory+swap equal to memory: the machine gets no swap beyond its memory, as a VM
             // of that size would not. Only present when the kernel accounts swap.
             std::string memsw = dir("memory") + "/memory.memsw.limit_in_bytes";
             if (sys::exists(memsw)) TRY(write_cgroup_value(memsw, std::to_string(l.memory_bytes)));
         }
         if (has("pids"))
-            TRY(write_cgroup_value(dir("pids") + "/pids.max", l.pids_max < 0 ? "max" : std::to_string(l.pids_max)));
+            TRY(write_cgroup_value(dir("pids") + "/pids.max",
+                                   l.pids_max < 0 ? "max" : std::to_string(l.pids_max)));
         return {};
     }
 
     Result<> add(pid_t pid) override {
-        for (auto& [ctrl, h] : layout_.v1) TRY(write_cgroup_value(dir(ctrl) + "/cgroup.procs", std::to_string(pid)));
+        for (auto& [ctrl, h] : layout_.v1)
+            TRY(write_cgroup_value(dir(ctrl) + "/cgroup.procs", std::to_string(pid)));
         return {};
     }
 
@@ -86,7 +94,9 @@ public:
 
 private:
     bool has(const std::string& c) const { return layout_.v1.count(c) != 0; }
-    std::string dir(const std::string& c) const { return layout_.v1.at(c).mount_point + "/" + name_; }
+    std::string dir(const std::string& c) const {
+        return layout_.v1.at(c).mount_point + "/" + name_;
+    }
     static std::string trim(std::string s) {
         while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
         return s;

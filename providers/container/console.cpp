@@ -12,7 +12,8 @@ Result<Console> Console::open(const std::string& log_path) {
     Console c;
     c.master_.reset(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK));
     if (!c.master_) return fail_errno("posix_openpt");
-    if (::grantpt(c.master_.get()) != 0 || ::unlockpt(c.master_.get()) != 0) return fail_errno("unlockpt");
+    if (::grantpt(c.master_.get()) != 0 || ::unlockpt(c.master_.get()) != 0)
+        return fail_errno("unlockpt");
     char name[128];
     if (::ptsname_r(c.master_.get(), name, sizeof name) != 0) return fail_errno("ptsname");
     c.slave_path_ = name;

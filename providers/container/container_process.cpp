@@ -27,7 +27,9 @@ namespace {
 
 constexpr int kSyncFd = 3;
 
-void send_msg(const std::string& m) { ::send(kSyncFd, m.data(), m.size(), MSG_NOSIGNAL); }
+void send_msg(const std::string& m) {
+    ::send(kSyncFd, m.data(), m.size(), MSG_NOSIGNAL);
+}
 
 Result<> send_fd(int fd) {
     char tag = 'T';
@@ -66,20 +68,24 @@ Result<> attach_console() {
 
 Result<> setup(const ContainerSpec& spec) {
     const SupervisorConfig& c = *spec.config;
-    if (::unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET) != 0) return fail_errno("unshare");
-    if (::sethostname(c.hostname.data(), c.hostname.size()) != 0) return fail_errno("sethostname " + c.hostname);
+    if (::unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET) != 0)
+        return fail_errno("unshare");
+    if (::sethostname(c.hostname.data(), c.hostname.size()) != 0)
+        return fail_errno("sethostname " + c.hostname);
     TRY(bring_up_loopback());
     if (c.network) {
         UniqueFd tap = TRY(create_tap(TapConfig{}));
         TRY(send_fd(tap.get()));
     }
     // Nothing we mount may propagate back to the host.
-    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return fail_errno("make / private");
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+        return fail_errno("make / private");
     MachineFiles files{c.state_dir};
     TRY(mount_overlay({c.lower_dir, files.upper(), files.work(), files.rootfs()}));
     TRY(apply_mount_plan(files.rootfs(), spec.plan, spec.console_slave));
     char go = 0;
-    if (::recv(kSyncFd, &go, 1, 0) != 1 || go != 'G') return fail(ErrorKind::Provider, "supervisor went away");
+    if (::recv(kSyncFd, &go, 1, 0) != 1 || go != 'G')
+        return fail(ErrorKind::Provider, "supervisor went away");
     // Now inside the machine's cgroup: make it this namespace's root, then mount the
     // cgroup filesystems, which show the mounter's cgroup namespace.
     if (::unshare(CLONE_NEWCGROUP) != 0) return fail_errno("unshare cgroup namespace");
@@ -87,7 +93,8 @@ Result<> setup(const ContainerSpec& spec) {
     TRY(pivot_into(files.rootfs()));
     TRY(attach_console());
     TRY(apply_capabilities(c.capabilities, spec.last_cap));
-    if (c.no_new_privs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return fail_errno("PR_SET_NO_NEW_PRIVS");
+    if (c.no_new_privs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        return fail_errno("PR_SET_NO_NEW_PRIVS");
     ::clearenv();
     for (auto& e : c.env) ::putenv(const_cast<char*>(e.c_str()));
     return {};
@@ -123,7 +130,8 @@ Result<> setup(const ContainerSpec& spec) {
 
 Result<ContainerProcess> ContainerProcess::start(const ContainerSpec& spec) {
     int sv[2];
-    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return fail_errno("socketpair");
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+        return fail_errno("socketpair");
     UniqueFd parent_end(sv[0]), child_end(sv[1]);
 
     // unshare(CLONE_NEWPID) puts the *next* child into a new pid namespace; fork() keeps
@@ -166,7 +174,9 @@ Result<UniqueFd> ContainerProcess::wait_running(int timeout_ms) {
     bool ready = false;
     for (;;) {
         auto left = duration_cast<milliseconds>(deadline - steady_clock::now()).count();
-        if (left <= 0) return fail(ErrorKind::Provider, "the container did not start within " + std::to_string(timeout_ms) + " ms");
+        if (left <= 0)
+            return fail(ErrorKind::Provider,
+                        "the container did not start within " + std::to_string(timeout_ms) + " ms");
         pollfd p{sync_.get(), POLLIN, 0};
         int n = ::poll(&p, 1, static_cast<int>(left));
         if (n < 0 && errno == EINTR) continue;
@@ -185,13 +195,17 @@ Result<UniqueFd> ContainerProcess::wait_running(int timeout_ms) {
         if (len < 0) return fail_errno("read from the container");
         if (len == 0) {
             if (ready) return tap;
-            return fail(ErrorKind::Provider, "the container exited during setup (see supervisor.log)");
+            return fail(ErrorKind::Provider,
+                        "the container exited during setup (see supervisor.log)");
         }
-        if (buf[0] == 'E') return fail(ErrorKind::Provider, "container setup: " + std::string(buf + 1, static_cast<size_t>(len - 1)));
+        if (buf[0] == 'E')
+            return fail(ErrorKind::Provider,
+                        "container setup: " + std::string(buf + 1, static_cast<size_t>(len - 1)));
         if (buf[0] == 'R') ready = true;
         if (buf[0] == 'T') {
             cmsghdr* c = CMSG_FIRSTHDR(&msg);
-            if (!c || c->cmsg_type != SCM_RIGHTS) return fail(ErrorKind::Provider, "the container sent no tap fd");
+            if (!c || c->cmsg_type != SCM_RIGHTS)
+                return fail(ErrorKind::Provider, "the container sent no tap fd");
             int fd;
             std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
             tap.reset(fd);

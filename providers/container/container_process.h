@@ -27,7 +27,7 @@ struct ContainerSpec {
     const SupervisorConfig* config = nullptr;
     std::vector<MountOp> plan;         // built while the supervisor sets up the cgroup
     std::vector<MountOp> cgroup_plan;  // after entering the cgroup namespace
-    std::string console_slave;  // host path of the console pty's slave
+    std::string console_slave;         // host path of the console pty's slave
     int last_cap = 40;
 };
 

@@ -9,8 +9,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -90,18 +90,21 @@ Result<> replace_file(const std::string& path, std::string_view data) {
 // Files every machine gets on first boot, as Docker generates them: its own name, a hosts
 // file that resolves it (sudo complains otherwise), and the NAT's DNS server.
 std::vector<SeedFile> system_seeds(const std::string& hostname, bool network) {
-    std::vector<SeedFile> out = {
-        {"/etc/hostname", hostname + "\n", 0644, ""},
-        {"/etc/hosts", "127.0.0.1\tlocalhost\n127.0.1.1\t" + hostname +
-                           "\n::1\tlocalhost ip6-localhost ip6-loopback\n", 0644, ""}};
+    std::vector<SeedFile> out = {{"/etc/hostname", hostname + "\n", 0644, ""},
+                                 {"/etc/hosts",
+                                  "127.0.0.1\tlocalhost\n127.0.1.1\t" + hostname +
+                                      "\n::1\tlocalhost ip6-localhost ip6-loopback\n",
+                                  0644, ""}};
     if (network) out.push_back({"/etc/resolv.conf", "nameserver 10.0.2.3\n", 0644, ""});
     return out;
 }
 
 Result<> check_context(const MachineContext& m) {
-    if (!m.spec) return fail(ErrorKind::Internal, "container provider called without a machine spec");
+    if (!m.spec)
+        return fail(ErrorKind::Internal, "container provider called without a machine spec");
     if (m.state_dir.empty() || m.state_dir[0] != '/')
-        return fail(ErrorKind::Internal, "machine state dir must be absolute: '" + m.state_dir + "'");
+        return fail(ErrorKind::Internal,
+                    "machine state dir must be absolute: '" + m.state_dir + "'");
     return {};
 }
 
@@ -114,17 +117,20 @@ std::string cgroup_of(const MachineContext& m, const MachineFiles& f) {
 
 Result<> ContainerProvider::usable() const {
     if (::geteuid() != 0)
-        return fail(ErrorKind::Provider, "the container provider needs root (user namespaces are not supported yet)");
+        return fail(ErrorKind::Provider,
+                    "the container provider needs root (user namespaces are not supported yet)");
     for (auto* ns : {"mnt", "pid", "uts", "ipc", "net", "cgroup"})
         if (!sys::exists(std::string("/proc/self/ns/") + ns))
-            return fail(ErrorKind::Provider, std::string("this kernel has no ") + ns + " namespaces");
+            return fail(ErrorKind::Provider,
+                        std::string("this kernel has no ") + ns + " namespaces");
     if (!sys::exists("/dev/net/tun") && options_.network)
         return fail(ErrorKind::Provider, "/dev/net/tun is missing (modprobe tun)");
     auto fs = TRY(sys::read_file("/proc/filesystems"));
     if (fs.find("\toverlay\n") == std::string::npos)
         return fail(ErrorKind::Provider, "this kernel has no overlayfs (modprobe overlay)");
     TRY(open_host_cgroup("probe"));
-    TRY(options_.supervisor_path.empty() ? find_supervisor_executable() : Result<std::string>(options_.supervisor_path));
+    TRY(options_.supervisor_path.empty() ? find_supervisor_executable()
+                                         : Result<std::string>(options_.supervisor_path));
     return {};
 }
 
@@ -140,17 +146,20 @@ Result<> ContainerProvider::up(const MachineContext& m) {
     }
 
     ContainerBox box = TRY(read_container_box(m.box_dir));
-    std::string exe = options_.supervisor_path.empty() ? TRY(find_supervisor_executable()) : options_.supervisor_path;
+    std::string exe = options_.supervisor_path.empty() ? TRY(find_supervisor_executable())
+                                                       : options_.supervisor_path;
     for (auto& d : {files.upper(), files.work(), files.rootfs()}) TRY(sys::make_dirs(d, 0755));
 
     MachineRecord record;
     if (!sys::exists(files.state())) {
-        auto seeds = system_seeds(spec.hostname.empty() ? spec.name : spec.hostname, options_.network);
+        auto seeds =
+            system_seeds(spec.hostname.empty() ? spec.name : spec.hostname, options_.network);
         seeds.insert(seeds.end(), seeds_.begin(), seeds_.end());
         TRY(write_seed_files(box.rootfs, files.upper(), seeds));
         record.cgroup = cgroup_name(m.project_name, spec.name);
         record.ssh_port = TRY(free_tcp_port());
-        nlohmann::json j{{"cgroup", record.cgroup}, {"ssh_port", record.ssh_port}, {"box_dir", m.box_dir}};
+        nlohmann::json j{
+            {"cgroup", record.cgroup}, {"ssh_port", record.ssh_port}, {"box_dir", m.box_dir}};
         TRY(replace_file(files.state(), j.dump(2) + "\n"));
     } else {
         record = TRY(read_record(files));
@@ -168,9 +177,11 @@ Result<> ContainerProvider::up(const MachineContext& m) {
         env_named |= sf.target == "/env" || sf.target == "/env/";
         if (!sf.disabled) c.binds.push_back({sf.source, sf.target, false});
     }
-    if (!env_named && !m.project_dir.empty()) c.binds.insert(c.binds.begin(), {m.project_dir, "/env", false});
+    if (!env_named && !m.project_dir.empty())
+        c.binds.insert(c.binds.begin(), {m.project_dir, "/env", false});
     c.cgroup_name = record.cgroup;
-    c.limits = TRY(compute_limits(spec.cpus, spec.cpu_cap, spec.memory, options_.pids_max, TRY(host_cpus())));
+    c.limits = TRY(
+        compute_limits(spec.cpus, spec.cpu_cap, spec.memory, options_.pids_max, TRY(host_cpus())));
     if (!options_.command.empty()) {
         c.command = options_.command;
     } else {
@@ -178,9 +189,11 @@ Result<> ContainerProvider::up(const MachineContext& m) {
         c.command = box.command;
     }
     if (c.init.empty() && c.command.empty())
-        return fail(ErrorKind::Invalid, "box " + spec.box.name + " names no container command or init in its metadata.json");
-    c.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "TERM=linux",
-             "container=env"};
+        return fail(
+            ErrorKind::Invalid,
+            "box " + spec.box.name + " names no container command or init in its metadata.json");
+    c.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root",
+             "TERM=linux", "container=env"};
     c.stop_signal = TRY(parse_signal(box.stop_signal));
     c.stop_timeout_ms = options_.stop_timeout_ms;
     c.network = options_.network;
@@ -222,7 +235,8 @@ Result<> ContainerProvider::halt(const MachineContext& m, bool force) {
         auto r = control_request(m.state_dir, force ? "kill" : "stop", timeout, true);
         if (!r) {
             if (!force) return std::unexpected(r.error().context("halting " + m.spec->name));
-            spdlog::warn("supervisor of {} does not answer ({}); killing it", m.spec->name, r.error().what());
+            spdlog::warn("supervisor of {} does not answer ({}); killing it", m.spec->name,
+                         r.error().what());
         }
         TRY(kill_supervisor(m));  // no-op when it has exited, as it should have
         wait_process_gone(pids.supervisor);
@@ -277,17 +291,20 @@ Result<MachineState> ContainerProvider::state(const MachineContext& m) const {
     MachineFiles files{m.state_dir};
     SupervisorPids pids;
     switch (probe_supervisor(files.pid(), &pids)) {
-        case SupervisorLiveness::Dead: return MachineState::Crashed;
+        case SupervisorLiveness::Dead:
+            return MachineState::Crashed;
         case SupervisorLiveness::Alive:
             // init is recorded once control.sock listens; a socket that refuses then means a
             // supervisor that lost its control channel: as good as crashed.
             if (pids.init > 0 && !control_request(m.state_dir, "status", 2000)) {
                 // It may also have been on its way out (a halt): then the pid file is gone.
-                if (probe_supervisor(files.pid()) == SupervisorLiveness::Alive) return MachineState::Crashed;
+                if (probe_supervisor(files.pid()) == SupervisorLiveness::Alive)
+                    return MachineState::Crashed;
                 break;
             }
             return MachineState::Running;
-        case SupervisorLiveness::Absent: break;
+        case SupervisorLiveness::Absent:
+            break;
     }
     return sys::exists(files.state()) ? MachineState::Stopped : MachineState::NotCreated;
 }
@@ -298,7 +315,8 @@ Result<ContainerStatus> ContainerProvider::status(const MachineContext& m) const
         auto j = nlohmann::json::parse(reply);
         return ContainerStatus{j.value("supervisor", 0), j.value("init", 0)};
     } catch (const nlohmann::json::exception& e) {
-        return fail(ErrorKind::Provider, std::string("bad status from the supervisor: ") + e.what());
+        return fail(ErrorKind::Provider,
+                    std::string("bad status from the supervisor: ") + e.what());
     }
 }
 

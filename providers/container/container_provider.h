@@ -14,13 +14,13 @@
 namespace env::container {
 
 struct ContainerOptions {
-    std::string supervisor_path;        // "" = find_supervisor_executable()
-    std::vector<std::string> command;   // replaces the box's command and init when set
-    bool network = true;                // eth0 + NAT; off: loopback only
+    std::string supervisor_path;       // "" = find_supervisor_executable()
+    std::vector<std::string> command;  // replaces the box's command and init when set
+    bool network = true;               // eth0 + NAT; off: loopback only
     // Set by default as asked in issue #4. Beware: it makes setuid binaries (sudo) inert,
     // so a box whose SSH user is not root needs it off for privileged provisioning.
     bool no_new_privs = true;
-    int stop_timeout_ms = 10000;        // graceful halt: stop signal, then SIGKILL
+    int stop_timeout_ms = 10000;  // graceful halt: stop signal, then SIGKILL
     int start_timeout_ms = 30000;
     int64_t pids_max = default_pids_max;
 };

@@ -12,8 +12,8 @@
 
 namespace env::container {
 
-Result<std::string> control_request(const std::string& state_dir, const std::string& op, int timeout_ms,
-                                    bool wait_close) {
+Result<std::string> control_request(const std::string& state_dir, const std::string& op,
+                                    int timeout_ms, bool wait_close) {
     using namespace std::chrono;
     auto deadline = steady_clock::now() + milliseconds(timeout_ms);
     UniqueFd dir = TRY(sys::open(state_dir, O_PATH | O_DIRECTORY));
@@ -32,7 +32,8 @@ Result<std::string> control_request(const std::string& state_dir, const std::str
     bool got_reply = false;
     for (;;) {
         auto left = duration_cast<milliseconds>(deadline - steady_clock::now()).count();
-        if (left <= 0) return fail(ErrorKind::Provider, "the supervisor did not answer '" + op + "' in time");
+        if (left <= 0)
+            return fail(ErrorKind::Provider, "the supervisor did not answer '" + op + "' in time");
         pollfd p{sock.get(), POLLIN, 0};
         int n = ::poll(&p, 1, static_cast<int>(left));
         if (n < 0 && errno == EINTR) continue;
@@ -43,7 +44,9 @@ Result<std::string> control_request(const std::string& state_dir, const std::str
         if (r < 0 && errno == EINTR) continue;
         if (r < 0 && errno != ECONNRESET) return fail_errno("read from the supervisor");
         if (r <= 0) {
-            if (!got_reply) return fail(ErrorKind::Provider, "the supervisor closed the connection without answering");
+            if (!got_reply)
+                return fail(ErrorKind::Provider,
+                            "the supervisor closed the connection without answering");
             return reply;
         }
         if (got_reply) continue;  // only EOF matters now

@@ -14,10 +14,12 @@ Result<ControlServer> ControlServer::listen(const std::string& name) {
     if (!s.fd_) return fail_errno("socket");
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
-    if (name.size() >= sizeof addr.sun_path) return fail(ErrorKind::Internal, "socket name too long: " + name);
+    if (name.size() >= sizeof addr.sun_path)
+        return fail(ErrorKind::Internal, "socket name too long: " + name);
     std::strcpy(addr.sun_path, name.c_str());
     ::unlink(name.c_str());  // a stale socket of a killed supervisor
-    if (::bind(s.fd_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return fail_errno("bind " + name);
+    if (::bind(s.fd_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+        return fail_errno("bind " + name);
     if (::listen(s.fd_.get(), 16) != 0) return fail_errno("listen " + name);
     s.name_ = name;
     return s;

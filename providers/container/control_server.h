@@ -31,7 +31,7 @@ private:
 // Client side. Connects through /proc/self/fd/<dirfd>/control.sock for the same reason.
 // Returns the reply line; with wait_close, returns only once the supervisor closed the
 // connection (it exited), or fails when timeout_ms passes first.
-Result<std::string> control_request(const std::string& state_dir, const std::string& op, int timeout_ms,
-                                    bool wait_close = false);
+Result<std::string> control_request(const std::string& state_dir, const std::string& op,
+                                    int timeout_ms, bool wait_close = false);
 
 }  // namespace env::container

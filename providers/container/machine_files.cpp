@@ -37,7 +37,8 @@ SupervisorLiveness probe_supervisor(const std::string& pid_file, SupervisorPids*
     // We got the lock: either the supervisor died, or it unlinked the file and exited
     // between our open and our flock. Only a file still in place means a crash.
     struct stat a, b;
-    if (::fstat(fd, &a) != 0 || ::stat(pid_file.c_str(), &b) != 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+    if (::fstat(fd, &a) != 0 || ::stat(pid_file.c_str(), &b) != 0 || a.st_ino != b.st_ino ||
+        a.st_dev != b.st_dev)
         return SupervisorLiveness::Absent;
     return SupervisorLiveness::Dead;
 }
@@ -61,7 +62,8 @@ Result<> PidFile::update(SupervisorPids pids) {
     std::string text = pids_json(pids);
     if (::pwrite(fd_.get(), text.data(), text.size(), 0) != static_cast<ssize_t>(text.size()))
         return fail_errno("write " + path_);
-    if (::ftruncate(fd_.get(), static_cast<off_t>(text.size())) != 0) return fail_errno("truncate " + path_);
+    if (::ftruncate(fd_.get(), static_cast<off_t>(text.size())) != 0)
+        return fail_errno("truncate " + path_);
     return {};
 }
 

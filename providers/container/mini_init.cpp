@@ -68,7 +68,8 @@ void run_mini_init(const std::vector<std::string>& command, int sync_fd) {
                 if (p != main_pid) continue;
                 ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
             }
-        } else if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGUSR1 || sig == SIGUSR2) {
+        } else if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGUSR1 ||
+                   sig == SIGUSR2) {
             // kill(-1) from pid 1 reaches every other process of the namespace: sessions
             // and daemons get the same chance to finish as the main command.
             ::kill(-1, sig);

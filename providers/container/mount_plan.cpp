@@ -7,7 +7,8 @@
 namespace env::container {
 
 const std::vector<std::string>& dev_nodes() {
-    static const std::vector<std::string> nodes = {"null", "zero", "full", "random", "urandom", "tty"};
+    static const std::vector<std::string> nodes = {"null",   "zero",    "full",
+                                                   "random", "urandom", "tty"};
     return nodes;
 }
 
@@ -22,11 +23,13 @@ Result<std::string> normalize_target(const std::string& absolute) {
         std::string part = absolute.substr(pos, slash - pos);
         pos = slash + 1;
         if (part.empty() || part == ".") continue;
-        if (part == "..") return fail(ErrorKind::Invalid, "mount target '" + absolute + "' contains '..'");
+        if (part == "..")
+            return fail(ErrorKind::Invalid, "mount target '" + absolute + "' contains '..'");
         if (!out.empty()) out += '/';
         out += part;
     }
-    if (out.empty()) return fail(ErrorKind::Invalid, "cannot mount over the container's root directory");
+    if (out.empty())
+        return fail(ErrorKind::Invalid, "cannot mount over the container's root directory");
     return out;
 }
 
@@ -34,7 +37,8 @@ namespace {
 
 MountOp mount(std::string source, std::string target, std::string fstype, unsigned long flags,
               std::string data = "") {
-    return {MountOp::Kind::Mount, std::move(source), std::move(target), std::move(fstype), flags, std::move(data)};
+    return {MountOp::Kind::Mount, std::move(source), std::move(target), std::move(fstype), flags,
+            std::move(data)};
 }
 MountOp op(MountOp::Kind kind, std::string target, std::string source = "") {
     return {kind, std::move(source), std::move(target), "", 0, ""};
@@ -49,12 +53,14 @@ std::vector<MountOp> plan_cgroup_mounts(const RootfsInputs& in) {
     if (in.cgroup_v2) {
         ops.push_back(mount("cgroup2", "sys/fs/cgroup", "cgroup2", cg_flags));
     } else if (!in.cgroups.empty()) {
-        ops.push_back(mount("tmpfs", "sys/fs/cgroup", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755,size=64k"));
+        ops.push_back(mount("tmpfs", "sys/fs/cgroup", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                            "mode=755,size=64k"));
         for (auto& c : in.cgroups) {
             ops.push_back(op(K::MakeDir, c.target));
             ops.push_back(mount("cgroup", c.target, c.fstype, cg_flags, c.data));
         }
-        ops.push_back({K::Remount, "", "sys/fs/cgroup", "", MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+        ops.push_back({K::Remount, "", "sys/fs/cgroup", "",
+                       MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
                        "mode=755,size=64k"});
     }
     return ops;
@@ -72,7 +78,8 @@ Result<std::vector<MountOp>> plan_rootfs(const RootfsInputs& in) {
     }
     ops.push_back(op(K::MakeDir, "dev/pts"));
     // newinstance: the container gets its own pty numbering, not a view of the host's ttys.
-    ops.push_back(mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5"));
+    ops.push_back(mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+                        "newinstance,ptmxmode=0666,mode=0620,gid=5"));
     ops.push_back(op(K::Symlink, "dev/ptmx", "pts/ptmx"));
     ops.push_back(op(K::MakeDir, "dev/shm"));
     ops.push_back(mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=65536k"));
@@ -89,17 +96,20 @@ Result<std::vector<MountOp>> plan_rootfs(const RootfsInputs& in) {
     std::vector<std::pair<std::string, const BindMount*>> binds;
     for (auto& b : in.binds) {
         if (b.source.empty() || b.source[0] != '/')
-            return fail(ErrorKind::Invalid, "synced folder source '" + b.source + "' is not an absolute path");
+            return fail(ErrorKind::Invalid,
+                        "synced folder source '" + b.source + "' is not an absolute path");
         binds.emplace_back(TRY(normalize_target(b.target)), &b);
     }
     std::stable_sort(binds.begin(), binds.end(), [](auto& a, auto& b) {
-        return std::count(a.first.begin(), a.first.end(), '/') < std::count(b.first.begin(), b.first.end(), '/');
+        return std::count(a.first.begin(), a.first.end(), '/') <
+               std::count(b.first.begin(), b.first.end(), '/');
     });
     for (auto& [target, b] : binds) {
         ops.push_back(op(K::MakeDir, target));
         ops.push_back(mount(b->source, target, "", MS_BIND | MS_REC));
         if (b->readonly)
-            ops.push_back({K::Remount, "", target, "", MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, ""});
+            ops.push_back(
+                {K::Remount, "", target, "", MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, ""});
     }
     return ops;
 }

@@ -44,8 +44,8 @@ struct MountOp {
 struct RootfsInputs {
     std::vector<BindMount> binds;
     std::vector<CgroupMount> cgroups;
-    bool cgroup_v2 = false;   // one cgroup2 mount at sys/fs/cgroup instead of a tmpfs of v1 mounts
-    bool console = false;     // bind the supervisor's pty at dev/console (source filled in later)
+    bool cgroup_v2 = false;  // one cgroup2 mount at sys/fs/cgroup instead of a tmpfs of v1 mounts
+    bool console = false;    // bind the supervisor's pty at dev/console (source filled in later)
 };
 
 // "/env//x/" -> "env/x". Rejects relative paths, "..", and the root itself.

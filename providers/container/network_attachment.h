@@ -35,7 +35,8 @@ public:
     virtual void stop() = 0;
 };
 
-using NetworkAttachmentFactory = std::function<std::unique_ptr<NetworkAttachment>(const SupervisorConfig&)>;
+using NetworkAttachmentFactory =
+    std::function<std::unique_ptr<NetworkAttachment>(const SupervisorConfig&)>;
 
 // Keeps the tap open and does nothing else: the default until the NAT stack is wired into
 // supervisor_main.cpp, and what the tests use.

@@ -20,7 +20,9 @@ int openat2_in_root(int root_fd, const std::string& rel, int flags) {
 
 }  // namespace
 
-std::string fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
+std::string fd_path(int fd) {
+    return "/proc/self/fd/" + std::to_string(fd);
+}
 
 Result<UniqueFd> open_in_root(int root_fd, const std::string& rel, Leaf leaf) {
     int fd = openat2_in_root(root_fd, rel, O_PATH);
@@ -46,12 +48,14 @@ Result<UniqueFd> open_in_root(int root_fd, const std::string& rel, Leaf leaf) {
             if (!parent) return fail_errno("open " + sofar + " in the container root");
             int rc;
             if (last && leaf == Leaf::File) {
-                rc = ::openat(parent.get(), name.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
+                rc = ::openat(parent.get(), name.c_str(),
+                              O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
                 if (rc >= 0) ::close(rc), rc = 0;
             } else {
                 rc = ::mkdirat(parent.get(), name.c_str(), 0755);
             }
-            if (rc != 0 && errno != EEXIST) return fail_errno("create " + next + " in the container root");
+            if (rc != 0 && errno != EEXIST)
+                return fail_errno("create " + next + " in the container root");
         } else {
             return fail_errno("open " + next + " in the container root");
         }

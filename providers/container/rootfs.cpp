@@ -14,7 +14,8 @@ namespace env::container {
 Result<std::string> overlay_options(const OverlayDirs& d) {
     for (auto* p : {&d.lower, &d.upper, &d.work})
         if (p->find_first_of(",:\\") != std::string::npos)
-            return fail(ErrorKind::Invalid, "overlayfs cannot use the path '" + *p + "' (it contains , : or \\)");
+            return fail(ErrorKind::Invalid,
+                        "overlayfs cannot use the path '" + *p + "' (it contains , : or \\)");
     return "lowerdir=" + d.lower + ",upperdir=" + d.upper + ",workdir=" + d.work;
 }
 
@@ -25,12 +26,17 @@ Result<> mount_overlay(const OverlayDirs& d) {
     return {};
 }
 
-Result<> apply_mount_plan(const std::string& root, const std::vector<MountOp>& plan, const std::string& console) {
+Result<> apply_mount_plan(const std::string& root, const std::vector<MountOp>& plan,
+                          const std::string& console) {
     UniqueFd root_fd = TRY(sys::open(root, O_PATH | O_DIRECTORY));
     for (auto& op : plan) {
         switch (op.kind) {
-            case MountOp::Kind::MakeDir: TRY(open_in_root(root_fd.get(), op.target, Leaf::Directory)); break;
-            case MountOp::Kind::MakeFile: TRY(open_in_root(root_fd.get(), op.target, Leaf::File)); break;
+            case MountOp::Kind::MakeDir:
+                TRY(open_in_root(root_fd.get(), op.target, Leaf::Directory));
+                break;
+            case MountOp::Kind::MakeFile:
+                TRY(open_in_root(root_fd.get(), op.target, Leaf::File));
+                break;
             case MountOp::Kind::Symlink: {
                 // Only ever inside our own /dev tmpfs, created just before.
                 std::string parent = op.target.substr(0, op.target.rfind('/'));
@@ -42,11 +48,15 @@ Result<> apply_mount_plan(const std::string& root, const std::vector<MountOp>& p
             }
             case MountOp::Kind::Mount: {
                 bool file = (op.flags & MS_BIND) && op.target.rfind("dev/", 0) == 0;
-                UniqueFd t = TRY(open_in_root(root_fd.get(), op.target, file ? Leaf::File : Leaf::Directory));
-                std::string source = op.source.empty() && op.target == "dev/console" ? console : op.source;
-                if (::mount(source.c_str(), fd_path(t.get()).c_str(), op.fstype.empty() ? nullptr : op.fstype.c_str(),
-                            op.flags, op.data.empty() ? nullptr : op.data.c_str()) != 0)
-                    return fail_errno("mount " + (op.fstype.empty() ? source : op.fstype) + " on /" + op.target);
+                UniqueFd t = TRY(
+                    open_in_root(root_fd.get(), op.target, file ? Leaf::File : Leaf::Directory));
+                std::string source =
+                    op.source.empty() && op.target == "dev/console" ? console : op.source;
+                if (::mount(source.c_str(), fd_path(t.get()).c_str(),
+                            op.fstype.empty() ? nullptr : op.fstype.c_str(), op.flags,
+                            op.data.empty() ? nullptr : op.data.c_str()) != 0)
+                    return fail_errno("mount " + (op.fstype.empty() ? source : op.fstype) +
+                                      " on /" + op.target);
                 break;
             }
             case MountOp::Kind::Remount: {

@@ -22,7 +22,8 @@ Result<std::string> overlay_options(const OverlayDirs& d);
 
 Result<> mount_overlay(const OverlayDirs& d);
 // console: host path of the pty slave bound at /dev/console ("" when the plan has none).
-Result<> apply_mount_plan(const std::string& root, const std::vector<MountOp>& plan, const std::string& console);
+Result<> apply_mount_plan(const std::string& root, const std::vector<MountOp>& plan,
+                          const std::string& console);
 // Makes root the process's "/" and detaches the old root entirely.
 Result<> pivot_into(const std::string& root);
 

@@ -23,7 +23,8 @@ Result<PasswdEntry> lookup_user(const std::string& root, const std::string& user
         while (std::getline(fields, x, ':')) f.push_back(x);
         if (f.size() >= 6 && f[0] == user) {
             try {
-                return PasswdEntry{static_cast<uid_t>(std::stoul(f[2])), static_cast<gid_t>(std::stoul(f[3])), f[5]};
+                return PasswdEntry{static_cast<uid_t>(std::stoul(f[2])),
+                                   static_cast<gid_t>(std::stoul(f[3])), f[5]};
             } catch (...) {
                 break;
             }
@@ -32,7 +33,8 @@ Result<PasswdEntry> lookup_user(const std::string& root, const std::string& user
     return fail(ErrorKind::Invalid, "user '" + user + "' is not in the box's /etc/passwd");
 }
 
-Result<> write_seed_files(const std::string& lower, const std::string& upper, const std::vector<SeedFile>& files) {
+Result<> write_seed_files(const std::string& lower, const std::string& upper,
+                          const std::vector<SeedFile>& files) {
     for (auto& f : files) {
         std::string rel = TRY(normalize_target(f.path));
         PasswdEntry owner = TRY(lookup_user(lower, f.owner));
@@ -45,13 +47,15 @@ Result<> write_seed_files(const std::string& lower, const std::string& upper, co
             std::string in_upper = upper + "/" + dir, in_lower = lower + "/" + dir;
             struct stat st;
             if (::lstat(in_upper.c_str(), &st) == 0) continue;
-            bool owned = !home_rel.empty() && (dir == home_rel || dir.rfind(home_rel + "/", 0) == 0);
+            bool owned =
+                !home_rel.empty() && (dir == home_rel || dir.rfind(home_rel + "/", 0) == 0);
             uid_t uid = owned ? owner.uid : 0;
             gid_t gid = owned ? owner.gid : 0;
             mode_t mode = dir.size() >= 4 && dir.substr(dir.size() - 4) == ".ssh" ? 0700 : 0755;
             if (::lstat(in_lower.c_str(), &st) == 0) {
                 if (!S_ISDIR(st.st_mode))
-                    return fail(ErrorKind::Invalid, "cannot seed " + f.path + ": /" + dir + " is not a directory in the box");
+                    return fail(ErrorKind::Invalid, "cannot seed " + f.path + ": /" + dir +
+                                                        " is not a directory in the box");
                 uid = st.st_uid, gid = st.st_gid, mode = st.st_mode & 07777;
             }
             if (::mkdir(in_upper.c_str(), mode) != 0) return fail_errno("mkdir " + in_upper);

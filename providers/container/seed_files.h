@@ -13,10 +13,10 @@
 namespace env::container {
 
 struct SeedFile {
-    std::string path;     // absolute, inside the machine: "/home/env/.ssh/authorized_keys"
+    std::string path;  // absolute, inside the machine: "/home/env/.ssh/authorized_keys"
     std::string content;
     mode_t mode = 0600;
-    std::string owner;    // user name from the box's /etc/passwd; "" = root
+    std::string owner;  // user name from the box's /etc/passwd; "" = root
 };
 
 struct PasswdEntry {
@@ -31,6 +31,7 @@ Result<PasswdEntry> lookup_user(const std::string& root, const std::string& user
 // Missing parent directories are created in upper: copies of the lower layer's ones (mode
 // and owner) where the box has them; otherwise owned by root, except the owner's home and
 // what lies below it, which belong to the owner (".ssh" gets 0700).
-Result<> write_seed_files(const std::string& lower, const std::string& upper, const std::vector<SeedFile>& files);
+Result<> write_seed_files(const std::string& lower, const std::string& upper,
+                          const std::vector<SeedFile>& files);
 
 }  // namespace env::container

@@ -7,8 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <map>
@@ -58,7 +58,8 @@ private:
         in.cgroups = cgroup_->inner_mounts();
         in.cgroup_v2 = cgroup_->v2();
         in.console = true;
-        ContainerSpec spec{&cfg_, TRY(plan_rootfs(in)), plan_cgroup_mounts(in), console_->slave_path(), read_last_cap()};
+        ContainerSpec spec{&cfg_, TRY(plan_rootfs(in)), plan_cgroup_mounts(in),
+                           console_->slave_path(), read_last_cap()};
         auto started = std::chrono::steady_clock::now();
         process_ = TRY(ContainerProcess::start(spec));
         init_pid_ = process_->pid();
@@ -66,7 +67,9 @@ private:
         TRY(process_->release());
         UniqueFd tap = TRY(process_->wait_running(kStartTimeoutMs));
         spdlog::info("container init is pid {} (started in {} ms)", init_pid_,
-                     std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
+                     std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now() - started)
+                         .count());
         if (tap) {
             network_ = network_factory_ ? network_factory_(cfg_) : nullptr;
             if (!network_) network_ = std::make_unique<HoldingAttachment>();
@@ -105,7 +108,9 @@ private:
 };
 
 std::string Supervisor::status_json() const {
-    auto up = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_time_).count();
+    auto up = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - start_time_)
+                  .count();
     return nlohmann::json{{"ok", true},
                           {"state", stopping_ ? "stopping" : "running"},
                           {"supervisor", ::getpid()},
@@ -121,7 +126,8 @@ void Supervisor::begin_stop(bool graceful) {
         spdlog::info("killing the container");
         ::kill(init_pid_, SIGKILL);
     } else if (!stopping_) {
-        spdlog::info("stopping the container (signal {}, {} ms before SIGKILL)", cfg_.stop_signal, cfg_.stop_timeout_ms);
+        spdlog::info("stopping the container (signal {}, {} ms before SIGKILL)", cfg_.stop_signal,
+                     cfg_.stop_timeout_ms);
         ::kill(init_pid_, cfg_.stop_signal);
         itimerspec t{};
         t.it_value.tv_sec = cfg_.stop_timeout_ms / 1000;
@@ -153,7 +159,8 @@ void Supervisor::handle_connection(int fd) {
         op = nlohmann::json::parse(buf.substr(0, nl)).value("op", "");
     } catch (...) {
     }
-    std::string reply = R"({"ok":true})" "\n";
+    std::string reply = R"({"ok":true})"
+                        "\n";
     bool wait = false;
     if (op == "status") {
         reply = status_json();
@@ -205,7 +212,8 @@ int Supervisor::loop() {
             } else if (fd == timer_.get()) {
                 uint64_t x;
                 (void)!::read(fd, &x, sizeof x);
-                spdlog::warn("the container did not stop within {} ms: SIGKILL", cfg_.stop_timeout_ms);
+                spdlog::warn("the container did not stop within {} ms: SIGKILL",
+                             cfg_.stop_timeout_ms);
                 begin_stop(false);
             } else if (fd == control_->fd()) {
                 for (UniqueFd c = control_->accept(); c; c = control_->accept()) {
@@ -236,7 +244,8 @@ void Supervisor::teardown() {
     }
     if (console_) console_->pump();
     if (cgroup_)
-        if (auto r = cgroup_->remove(); !r) spdlog::error("removing the cgroup: {}", r.error().what());
+        if (auto r = cgroup_->remove(); !r)
+            spdlog::error("removing the cgroup: {}", r.error().what());
     if (control_) control_->remove();
     if (pid_file_) pid_file_->remove();
     spdlog::info("supervisor done");
@@ -244,7 +253,8 @@ void Supervisor::teardown() {
 
 }  // namespace
 
-int run_supervisor(const std::string& state_dir, int ready_fd, const NetworkAttachmentFactory& network) {
+int run_supervisor(const std::string& state_dir, int ready_fd,
+                   const NetworkAttachmentFactory& network) {
     auto report = [&](const std::string& line) {
         if (ready_fd < 0) return;
         (void)sys::write_all(ready_fd, line);
@@ -271,7 +281,8 @@ int run_supervisor(const std::string& state_dir, int ready_fd, const NetworkAtta
     ::sigprocmask(SIG_BLOCK, &set, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
 
-    spdlog::info("supervisor {} starting machine {} of project {}", ::getpid(), cfg->machine, cfg->project);
+    spdlog::info("supervisor {} starting machine {} of project {}", ::getpid(), cfg->machine,
+                 cfg->project);
     Supervisor sup(std::move(*cfg), network);
     if (auto ok = sup.start(); !ok) {
         spdlog::error("{}", ok.error().what());

@@ -14,6 +14,7 @@ namespace env::container {
 // (-1: none) receives "pid N\n" at once, then "ok\n" once the init runs or
 // "error: <message>\n" (after cleaning up, so the caller can wait for pid N to end); then it is
 // closed. Returns the process exit code.
-int run_supervisor(const std::string& state_dir, int ready_fd, const NetworkAttachmentFactory& network);
+int run_supervisor(const std::string& state_dir, int ready_fd,
+                   const NetworkAttachmentFactory& network);
 
 }  // namespace env::container

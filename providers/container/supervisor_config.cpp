@@ -16,7 +16,9 @@ std::string to_json(const SupervisorConfig& c) {
     j["state_dir"] = c.state_dir;
     j["lower_dir"] = c.lower_dir;
     j["binds"] = json::array();
-    for (auto& b : c.binds) j["binds"].push_back({{"source", b.source}, {"target", b.target}, {"readonly", b.readonly}});
+    for (auto& b : c.binds)
+        j["binds"].push_back(
+            {{"source", b.source}, {"target", b.target}, {"readonly", b.readonly}});
     j["cgroup_name"] = c.cgroup_name;
     j["limits"] = {{"cpuset", c.limits.cpuset},
                    {"cpu_quota_us", c.limits.cpu_quota_us},
@@ -31,8 +33,10 @@ std::string to_json(const SupervisorConfig& c) {
     j["network"] = c.network;
     j["forwards"] = json::array();
     for (auto& f : c.forwards)
-        j["forwards"].push_back(
-            {{"host_ip", f.host_ip}, {"host_port", f.host_port}, {"guest_port", f.guest_port}, {"protocol", f.protocol}});
+        j["forwards"].push_back({{"host_ip", f.host_ip},
+                                 {"host_port", f.host_port},
+                                 {"guest_port", f.guest_port},
+                                 {"protocol", f.protocol}});
     j["no_new_privs"] = c.no_new_privs;
     j["capabilities"] = c.capabilities;
     return j.dump(2) + "\n";
@@ -47,7 +51,8 @@ Result<SupervisorConfig> config_from_json(const std::string& text) {
         c.hostname = j.at("hostname");
         c.state_dir = j.at("state_dir");
         c.lower_dir = j.at("lower_dir");
-        for (auto& b : j.at("binds")) c.binds.push_back({b.at("source"), b.at("target"), b.value("readonly", false)});
+        for (auto& b : j.at("binds"))
+            c.binds.push_back({b.at("source"), b.at("target"), b.value("readonly", false)});
         c.cgroup_name = j.at("cgroup_name");
         auto& l = j.at("limits");
         c.limits.cpuset = l.at("cpuset");
@@ -62,11 +67,13 @@ Result<SupervisorConfig> config_from_json(const std::string& text) {
         c.stop_timeout_ms = j.at("stop_timeout_ms");
         c.network = j.at("network");
         for (auto& f : j.at("forwards"))
-            c.forwards.push_back({f.at("host_ip"), f.at("host_port"), f.at("guest_port"), f.at("protocol")});
+            c.forwards.push_back(
+                {f.at("host_ip"), f.at("host_port"), f.at("guest_port"), f.at("protocol")});
         c.no_new_privs = j.at("no_new_privs");
         c.capabilities = j.at("capabilities").get<std::vector<int>>();
         if (c.init.empty() && c.command.empty())
-            return fail(ErrorKind::Invalid, "supervisor config names neither an init nor a command");
+            return fail(ErrorKind::Invalid,
+                        "supervisor config names neither an init nor a command");
         return c;
     } catch (const json::exception& e) {
         return fail(ErrorKind::Invalid, std::string("supervisor config: ") + e.what());

@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
     }
     ::umask(022);
     // argv[0..argc) are contiguous: our init in the container reuses the area as its title.
-    env::container::set_title_area(argv[0], static_cast<size_t>(argv[argc - 1] + std::strlen(argv[argc - 1]) - argv[0]));
+    env::container::set_title_area(
+        argv[0], static_cast<size_t>(argv[argc - 1] + std::strlen(argv[argc - 1]) - argv[0]));
     auto logger = spdlog::stderr_logger_st("supervisor");
     logger->set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%P] [%l] %v");
     logger->flush_on(spdlog::level::info);

@@ -51,14 +51,17 @@ Result<std::string> find_supervisor_executable() {
     if (n > 0) {
         std::string dir(self, static_cast<size_t>(n));
         dir = dir.substr(0, dir.rfind('/'));
-        for (auto candidate : {dir + "/env-container-supervisor", dir + "/../libexec/env/env-container-supervisor"})
+        for (auto candidate :
+             {dir + "/env-container-supervisor", dir + "/../libexec/env/env-container-supervisor"})
             if (::access(candidate.c_str(), X_OK) == 0) return candidate;
     }
     return fail(ErrorKind::Provider,
-                "env-container-supervisor not found beside the env executable (set ENV_CONTAINER_SUPERVISOR)");
+                "env-container-supervisor not found beside the env executable (set "
+                "ENV_CONTAINER_SUPERVISOR)");
 }
 
-Result<> spawn_supervisor(const std::string& executable, const std::string& state_dir, int timeout_ms) {
+Result<> spawn_supervisor(const std::string& executable, const std::string& state_dir,
+                          int timeout_ms) {
     MachineFiles files{state_dir};
     // Everything the children need is prepared here: between fork and exec only
     // async-signal-safe calls happen, as the caller may have threads.
@@ -91,7 +94,8 @@ Result<> spawn_supervisor(const std::string& executable, const std::string& stat
     int status = 0;
     while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return fail(ErrorKind::Provider, "could not detach the supervisor");
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return fail(ErrorKind::Provider, "could not detach the supervisor");
 
     using namespace std::chrono;
     auto deadline = steady_clock::now() + milliseconds(timeout_ms);
@@ -99,8 +103,9 @@ Result<> spawn_supervisor(const std::string& executable, const std::string& stat
     for (;;) {
         auto left = duration_cast<milliseconds>(deadline - steady_clock::now()).count();
         if (left <= 0)
-            return fail(ErrorKind::Provider, "the supervisor did not report within " + std::to_string(timeout_ms) +
-                                                 " ms" + log_tail(files.supervisor_log()));
+            return fail(ErrorKind::Provider, "the supervisor did not report within " +
+                                                 std::to_string(timeout_ms) + " ms" +
+                                                 log_tail(files.supervisor_log()));
         pollfd pfd{ready_r.get(), POLLIN, 0};
         int n = ::poll(&pfd, 1, static_cast<int>(left));
         if (n < 0 && errno == EINTR) continue;
@@ -122,7 +127,8 @@ Result<> spawn_supervisor(const std::string& executable, const std::string& stat
     if (answer == "ok") return {};
     wait_process_gone(pid);
     if (answer.rfind("error: ", 0) == 0) return fail(ErrorKind::Provider, answer.substr(7));
-    return fail(ErrorKind::Provider, "the supervisor exited before the machine ran" + log_tail(files.supervisor_log()));
+    return fail(ErrorKind::Provider,
+                "the supervisor exited before the machine ran" + log_tail(files.supervisor_log()));
 }
 
 }  // namespace env::container

@@ -12,7 +12,8 @@
 
 namespace env::container {
 
-Result<> spawn_supervisor(const std::string& executable, const std::string& state_dir, int timeout_ms);
+Result<> spawn_supervisor(const std::string& executable, const std::string& state_dir,
+                          int timeout_ms);
 
 // The supervisor closes its last fd (our EOF, its lock) a moment before the kernel has
 // finished its exit; this waits for that too, so that "halted" means no process is left. A

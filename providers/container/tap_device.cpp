@@ -54,12 +54,14 @@ Result<UniqueFd> create_tap(const TapConfig& cfg) {
     std::strncpy(addr.ifr_name, cfg.name.c_str(), IFNAMSIZ - 1);
     auto ip = TRY(inet(cfg.address));
     std::memcpy(&addr.ifr_addr, &ip, sizeof ip);
-    if (::ioctl(sock.get(), SIOCSIFADDR, &addr) != 0) return fail_errno("set address of " + cfg.name);
+    if (::ioctl(sock.get(), SIOCSIFADDR, &addr) != 0)
+        return fail_errno("set address of " + cfg.name);
     sockaddr_in mask{};
     mask.sin_family = AF_INET;
     mask.sin_addr.s_addr = htonl(cfg.prefix == 0 ? 0 : ~uint32_t{0} << (32 - cfg.prefix));
     std::memcpy(&addr.ifr_netmask, &mask, sizeof mask);
-    if (::ioctl(sock.get(), SIOCSIFNETMASK, &addr) != 0) return fail_errno("set netmask of " + cfg.name);
+    if (::ioctl(sock.get(), SIOCSIFNETMASK, &addr) != 0)
+        return fail_errno("set netmask of " + cfg.name);
     TRY(set_flags_up(sock.get(), cfg.name));
 
     rtentry route{};
@@ -70,7 +72,8 @@ Result<UniqueFd> create_tap(const TapConfig& cfg) {
     std::memcpy(&route.rt_dst, &any, sizeof any);
     std::memcpy(&route.rt_genmask, &any, sizeof any);
     route.rt_flags = RTF_UP | RTF_GATEWAY;
-    if (::ioctl(sock.get(), SIOCADDRT, &route) != 0) return fail_errno("add default route via " + cfg.gateway);
+    if (::ioctl(sock.get(), SIOCADDRT, &route) != 0)
+        return fail_errno("add default route via " + cfg.gateway);
     return tap;
 }
 

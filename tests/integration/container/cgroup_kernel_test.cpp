@@ -54,7 +54,8 @@ void exercise(Cgroup& cg) {
 
 }  // namespace
 
-TEST_CASE("the host's cgroup takes a process, reports it, kills it and disappears", "[root][container]") {
+TEST_CASE("the host's cgroup takes a process, reports it, kills it and disappears",
+          "[root][container]") {
     if (::geteuid() != 0) {
         WARN("skipped: creating cgroups needs root");
         return;
@@ -64,7 +65,8 @@ TEST_CASE("the host's cgroup takes a process, reports it, kills it and disappear
     exercise(**cg);
 }
 
-TEST_CASE("a cgroup v2 hierarchy takes a process, reports it, kills it and disappears", "[root][container]") {
+TEST_CASE("a cgroup v2 hierarchy takes a process, reports it, kills it and disappears",
+          "[root][container]") {
     if (::geteuid() != 0) {
         WARN("skipped: creating cgroups needs root");
         return;

@@ -47,7 +47,8 @@ TEST_CASE("a box without a rootfs is refused before anything starts", "[root][co
 TEST_CASE("a box naming its own init in metadata.json gets it as pid 1", "[root][container]") {
     SKIP_UNLESS_USABLE();
     test::ContainerMachine m("");
-    REQUIRE(sys::write_file_atomic(m.box_dir + "/metadata.json", R"({"provider": "container", "format": "rootfs",
+    REQUIRE(sys::write_file_atomic(m.box_dir + "/metadata.json",
+                                   R"({"provider": "container", "format": "rootfs",
       "container": {"init": ["/bin/sh", "-c", "mkdir -p /env/out; echo $$ > /env/out/pid; exec sleep 100000"],
                     "stop_signal": "SIGKILL", "user": "env"}})"));
     REQUIRE(m.provider->up(m.ctx));
@@ -61,7 +62,8 @@ TEST_CASE("a box naming its own init in metadata.json gets it as pid 1", "[root]
     CHECK(m.leftovers().empty());
 }
 
-TEST_CASE("a box with neither command nor init is refused with a clear error", "[root][container]") {
+TEST_CASE("a box with neither command nor init is refused with a clear error",
+          "[root][container]") {
     SKIP_UNLESS_USABLE();
     test::ContainerMachine m("");
     auto up = m.provider->up(m.ctx);
@@ -70,8 +72,9 @@ TEST_CASE("a box with neither command nor init is refused with a clear error", "
     CHECK(m.leftovers().empty());
 }
 
-TEST_CASE("a supervisor whose control socket is dead counts as crashed, and destroy still cleans up",
-          "[root][container]") {
+TEST_CASE(
+    "a supervisor whose control socket is dead counts as crashed, and destroy still cleans up",
+    "[root][container]") {
     SKIP_UNLESS_USABLE();
     test::ContainerMachine m("exec sleep 100000");
     REQUIRE(m.provider->up(m.ctx));

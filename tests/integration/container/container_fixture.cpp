@@ -17,8 +17,9 @@
 namespace env::test {
 namespace {
 
-const char* applets[] = {"sh", "ps", "hostname", "cat", "ls", "sleep", "touch", "echo", "mkdir", "grep", "id",
-                         "stat", "head", "wc", "ip", "test", "true", "false", "trap", "rm", "mount", "sync"};
+const char* applets[] = {"sh",    "ps",    "hostname", "cat",  "ls",    "sleep", "touch", "echo",
+                         "mkdir", "grep",  "id",       "stat", "head",  "wc",    "ip",    "test",
+                         "true",  "false", "trap",     "rm",   "mount", "sync"};
 
 std::vector<std::string> list_dir(const std::string& path) {
     std::vector<std::string> out;
@@ -37,8 +38,9 @@ void build_busybox_rootfs(const std::string& root) {
     auto bb = sys::read_file("/bin/busybox").value();
     (void)sys::write_file_atomic(root + "/bin/busybox", bb, 0755);
     for (auto a : applets) (void)::symlink("busybox", (root + "/bin/" + a).c_str());
-    (void)sys::write_file_atomic(root + "/etc/passwd",
-                                 "root:x:0:0:root:/root:/bin/sh\nenv:x:1000:1000::/home/env:/bin/sh\n");
+    (void)sys::write_file_atomic(
+        root + "/etc/passwd",
+        "root:x:0:0:root:/root:/bin/sh\nenv:x:1000:1000::/home/env:/bin/sh\n");
     (void)sys::write_file_atomic(root + "/etc/group", "root:x:0:\ntty:x:5:\nenv:x:1000:\n");
 }
 
@@ -46,7 +48,8 @@ void build_busybox_rootfs(const std::string& root) {
 
 std::string container_skip_reason() {
     if (::geteuid() != 0) return "container tests need root";
-    if (!sys::exists("/bin/busybox")) return "/bin/busybox is missing (apt-get install busybox-static)";
+    if (!sys::exists("/bin/busybox"))
+        return "/bin/busybox is missing (apt-get install busybox-static)";
     auto usable = container::ContainerProvider({.supervisor_path = ENV_BINARY_DIR
                                                 "/providers/container/env-container-supervisor"})
                       .usable();
@@ -54,7 +57,9 @@ std::string container_skip_reason() {
     return "";
 }
 
-std::vector<std::string> host_links() { return list_dir("/sys/class/net"); }
+std::vector<std::string> host_links() {
+    return list_dir("/sys/class/net");
+}
 
 bool pid_alive(int pid) {
     // A zombie counts as gone: on the development machines pid 1 does not reap orphans,
@@ -124,7 +129,8 @@ std::vector<std::string> ContainerMachine::leftovers() const {
     // Processes: the supervisor names the state dir on its command line; anything running
     // from inside the machine has its root in the state dir (rootfs).
     for (auto& p : list_dir("/proc")) {
-        if (p.find_first_not_of("0123456789") != std::string::npos || !pid_alive(std::stoi(p))) continue;
+        if (p.find_first_not_of("0123456789") != std::string::npos || !pid_alive(std::stoi(p)))
+            continue;
         auto cmd = sys::read_file("/proc/" + p + "/cmdline").value_or("");
         char root[4096];
         ssize_t n = ::readlink(("/proc/" + p + "/root").c_str(), root, sizeof root - 1);
@@ -133,11 +139,13 @@ std::vector<std::string> ContainerMachine::leftovers() const {
             out.push_back("process " + p + ": " + cmd);
     }
     for (auto& c : list_dir("/sys/fs/cgroup"))
-        if (sys::exists("/sys/fs/cgroup/" + c + "/" + cgroup())) out.push_back("cgroup " + c + "/" + cgroup());
+        if (sys::exists("/sys/fs/cgroup/" + c + "/" + cgroup()))
+            out.push_back("cgroup " + c + "/" + cgroup());
     if (sys::exists("/sys/fs/cgroup/" + cgroup())) out.push_back("cgroup " + cgroup());
     auto links = host_links();
     for (auto& l : links)
-        if (std::find(links_before.begin(), links_before.end(), l) == links_before.end()) out.push_back("link " + l);
+        if (std::find(links_before.begin(), links_before.end(), l) == links_before.end())
+            out.push_back("link " + l);
     return out;
 }
 

@@ -34,7 +34,8 @@ struct ContainerMachine {
 
     void set_script(const std::string& script, container::ContainerOptions opts = {});
     // Waits (polling every 2 ms) for project_dir/<name> to exist; false after timeout.
-    bool wait_for(const std::string& name, std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+    bool wait_for(const std::string& name,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
     std::string read(const std::string& name) const;  // project_dir/<name>, "" if missing
     std::string cgroup() const { return container::cgroup_name(project, spec.name); }
     // Everything the machine may have left on the host; empty when nothing.

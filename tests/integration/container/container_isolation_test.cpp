@@ -51,7 +51,8 @@ std::string ns_of(const std::string& pid, const char* ns) {
 
 }  // namespace
 
-TEST_CASE("a container machine is isolated, limited and sees only its own overlay", "[root][container]") {
+TEST_CASE("a container machine is isolated, limited and sees only its own overlay",
+          "[root][container]") {
     if (auto why = test::container_skip_reason(); !why.empty()) {
         WARN("skipped: " << why);
         return;
@@ -94,7 +95,8 @@ TEST_CASE("a container machine is isolated, limited and sees only its own overla
     CHECK(host_status.find("CapBnd:\t00000000a80425fb") != std::string::npos);
 
     // /dev: exactly the minimal set, working.
-    CHECK(m.read("out/chardevs") == "null\nzero\nfull\nrandom\nurandom\ntty\nconsole\nptmx\nptmx-link\nshm\n");
+    CHECK(m.read("out/chardevs") ==
+          "null\nzero\nfull\nrandom\nurandom\ntty\nconsole\nptmx\nptmx-link\nshm\n");
     CHECK(m.read("out/zero") == "4\n");
 
     // /sys is read-only.
@@ -125,8 +127,10 @@ TEST_CASE("a container machine is isolated, limited and sees only its own overla
     auto t1 = steady_clock::now();
     REQUIRE(m.provider->destroy(m.ctx));
     auto destroy_ms = duration<double, std::milli>(steady_clock::now() - t1).count();
-    std::fprintf(stderr, "container timing: up %.1f ms (init running), script done %.1f ms, destroy %.1f ms\n", up_ms,
-                 ready_ms, destroy_ms);
+    std::fprintf(
+        stderr,
+        "container timing: up %.1f ms (init running), script done %.1f ms, destroy %.1f ms\n",
+        up_ms, ready_ms, destroy_ms);
     CHECK(m.provider->state(m.ctx).value() == provider::MachineState::NotCreated);
     CHECK(m.leftovers().empty());
     CHECK_FALSE(test::pid_alive(st->init));

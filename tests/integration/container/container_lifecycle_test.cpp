@@ -27,16 +27,17 @@ touch /env/out/boot-$n
 exec sleep 100000
 )";
 
-#define SKIP_UNLESS_USABLE()                                   \
+#define SKIP_UNLESS_USABLE()                                      \
     if (auto why = test::container_skip_reason(); !why.empty()) { \
-        WARN("skipped: " << why);                              \
-        return;                                                \
+        WARN("skipped: " << why);                                 \
+        return;                                                   \
     }
 
 }  // namespace
 
-TEST_CASE("state tells not created, running and stopped apart; halt then up keeps the machine's files",
-          "[root][container]") {
+TEST_CASE(
+    "state tells not created, running and stopped apart; halt then up keeps the machine's files",
+    "[root][container]") {
     SKIP_UNLESS_USABLE();
     test::ContainerMachine m(boot_counter);
     CHECK(m.provider->state(m.ctx).value() == MachineState::NotCreated);
@@ -71,8 +72,10 @@ TEST_CASE("state tells not created, running and stopped apart; halt then up keep
     REQUIRE(m.provider->destroy(m.ctx));  // idempotent
 }
 
-TEST_CASE("a supervisor killed with -9 is seen as crashed, its container dies, up recovers, destroy cleans up",
-          "[root][container]") {
+TEST_CASE(
+    "a supervisor killed with -9 is seen as crashed, its container dies, up recovers, destroy "
+    "cleans up",
+    "[root][container]") {
     SKIP_UNLESS_USABLE();
     test::ContainerMachine m(boot_counter);
     REQUIRE(m.provider->up(m.ctx));
@@ -80,9 +83,11 @@ TEST_CASE("a supervisor killed with -9 is seen as crashed, its container dies, u
     auto st = m.provider->status(m.ctx).value();
     REQUIRE(::kill(st.supervisor, SIGKILL) == 0);
     auto deadline = steady_clock::now() + seconds(2);
-    while (test::pid_alive(st.supervisor) && steady_clock::now() < deadline) std::this_thread::sleep_for(milliseconds(1));
+    while (test::pid_alive(st.supervisor) && steady_clock::now() < deadline)
+        std::this_thread::sleep_for(milliseconds(1));
     CHECK(m.provider->state(m.ctx).value() == MachineState::Crashed);
-    while (test::pid_alive(st.init) && steady_clock::now() < deadline) std::this_thread::sleep_for(milliseconds(1));
+    while (test::pid_alive(st.init) && steady_clock::now() < deadline)
+        std::this_thread::sleep_for(milliseconds(1));
     CHECK_FALSE(test::pid_alive(st.init));  // no unsupervised container
 
     REQUIRE(m.provider->up(m.ctx));
@@ -93,17 +98,21 @@ TEST_CASE("a supervisor killed with -9 is seen as crashed, its container dies, u
     REQUIRE(::kill(st.supervisor, SIGKILL) == 0);
     while (test::pid_alive(st.supervisor)) std::this_thread::sleep_for(milliseconds(1));
     CHECK(m.provider->state(m.ctx).value() == MachineState::Crashed);
-    CHECK(sys::exists("/sys/fs/cgroup/pids/" + m.cgroup()) == sys::exists("/sys/fs/cgroup/pids"));  // left behind
+    CHECK(sys::exists("/sys/fs/cgroup/pids/" + m.cgroup()) ==
+          sys::exists("/sys/fs/cgroup/pids"));  // left behind
     REQUIRE(m.provider->destroy(m.ctx));
     CHECK(m.provider->state(m.ctx).value() == MachineState::NotCreated);
     CHECK(m.leftovers().empty());
 }
 
-TEST_CASE("halt escalates to SIGKILL when the machine ignores the stop signal", "[root][container]") {
+TEST_CASE("halt escalates to SIGKILL when the machine ignores the stop signal",
+          "[root][container]") {
     SKIP_UNLESS_USABLE();
     container::ContainerOptions opts;
     opts.stop_timeout_ms = 300;
-    test::ContainerMachine m("trap '' TERM; mkdir -p /env/out; touch /env/out/ready; while true; do sleep 1; done", opts);
+    test::ContainerMachine m(
+        "trap '' TERM; mkdir -p /env/out; touch /env/out/ready; while true; do sleep 1; done",
+        opts);
     REQUIRE(m.provider->up(m.ctx));
     REQUIRE(m.wait_for("out/ready"));
     auto t0 = steady_clock::now();
@@ -117,7 +126,8 @@ TEST_CASE("halt escalates to SIGKILL when the machine ignores the stop signal", 
 
 TEST_CASE("halt with force kills at once", "[root][container]") {
     SKIP_UNLESS_USABLE();
-    test::ContainerMachine m("trap '' TERM; mkdir -p /env/out; touch /env/out/ready; while true; do sleep 1; done");
+    test::ContainerMachine m(
+        "trap '' TERM; mkdir -p /env/out; touch /env/out/ready; while true; do sleep 1; done");
     REQUIRE(m.provider->up(m.ctx));
     REQUIRE(m.wait_for("out/ready"));
     auto t0 = steady_clock::now();
@@ -127,15 +137,17 @@ TEST_CASE("halt with force kills at once", "[root][container]") {
     CHECK(m.leftovers().empty());
 }
 
-TEST_CASE("first-boot files are in place, owned by the box user, before the machine's first instant",
-          "[root][container]") {
+TEST_CASE(
+    "first-boot files are in place, owned by the box user, before the machine's first instant",
+    "[root][container]") {
     SKIP_UNLESS_USABLE();
     test::ContainerMachine m(R"(mkdir -p /env/out
 stat -c '%u %g %a' /home/env/.ssh/authorized_keys /home/env/.ssh > /env/out/keys
 cat /home/env/.ssh/authorized_keys >> /env/out/keys
 touch /env/out/done; exec sleep 100000
 )");
-    m.provider->set_first_boot_files({{"/home/env/.ssh/authorized_keys", "ssh-ed25519 AAAAkey env\n", 0600, "env"}});
+    m.provider->set_first_boot_files(
+        {{"/home/env/.ssh/authorized_keys", "ssh-ed25519 AAAAkey env\n", 0600, "env"}});
     REQUIRE(m.provider->up(m.ctx));
     REQUIRE(m.wait_for("out/done"));
     CHECK(m.read("out/keys") == "1000 1000 600\n1000 1000 700\nssh-ed25519 AAAAkey env\n");
@@ -147,12 +159,14 @@ touch /env/out/done; exec sleep 100000
 TEST_CASE("synced folders are bound where the Envfile says; disabling /env removes the default",
           "[root][container]") {
     SKIP_UNLESS_USABLE();
-    test::ContainerMachine m(R"(x=$(ls /data); echo "$x" > /data/seen; test -e /env; echo $? > /data/env_rc
+    test::ContainerMachine m(
+        R"(x=$(ls /data); echo "$x" > /data/seen; test -e /env; echo $? > /data/env_rc
 touch /data/done; exec sleep 100000
 )");
     REQUIRE(sys::make_dirs(m.project_dir + "/data"));
     REQUIRE(sys::write_file_atomic(m.project_dir + "/data/a.txt", "a"));
-    m.spec.synced_folders = {{m.project_dir + "/data", "/data", false, {}}, {m.project_dir, "/env", true, {}}};
+    m.spec.synced_folders = {{m.project_dir + "/data", "/data", false, {}},
+                             {m.project_dir, "/env", true, {}}};
     REQUIRE(m.provider->up(m.ctx));
     REQUIRE(m.wait_for("data/done"));
     CHECK(m.read("data/seen") == "a.txt\n");
@@ -177,7 +191,9 @@ TEST_CASE("up and destroy of a busybox machine are fast", "[root][container][tim
     }
     std::sort(ups.begin(), ups.end());
     std::sort(destroys.begin(), destroys.end());
-    std::fprintf(stderr, "container timing over 7 runs: up median %.1f ms (min %.1f, max %.1f), destroy median %.1f ms (min %.1f, max %.1f)\n",
+    std::fprintf(stderr,
+                 "container timing over 7 runs: up median %.1f ms (min %.1f, max %.1f), destroy "
+                 "median %.1f ms (min %.1f, max %.1f)\n",
                  ups[3], ups[0], ups[6], destroys[3], destroys[0], destroys[6]);
     // Loose bounds that catch a sleep or a shell-out creeping in, not a busy machine.
     CHECK(ups[3] < 500);

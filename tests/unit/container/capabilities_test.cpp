@@ -14,8 +14,8 @@ TEST_CASE("the kept capability set is Docker's default set", "[container]") {
 
 TEST_CASE("the kept set leaves out what reaches the host", "[container]") {
     auto keep = default_capabilities();
-    for (int c : {CAP_SYS_ADMIN, CAP_SYS_MODULE, CAP_SYS_RAWIO, CAP_SYS_PTRACE, CAP_SYS_TIME, CAP_NET_ADMIN,
-                  CAP_DAC_READ_SEARCH, CAP_SYS_BOOT, CAP_MAC_ADMIN, CAP_BPF})
+    for (int c : {CAP_SYS_ADMIN, CAP_SYS_MODULE, CAP_SYS_RAWIO, CAP_SYS_PTRACE, CAP_SYS_TIME,
+                  CAP_NET_ADMIN, CAP_DAC_READ_SEARCH, CAP_SYS_BOOT, CAP_MAC_ADMIN, CAP_BPF})
         CHECK(std::find(keep.begin(), keep.end(), c) == keep.end());
 }
 

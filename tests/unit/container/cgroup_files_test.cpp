@@ -19,7 +19,8 @@ std::string read(const std::string& p) {
 }
 }  // namespace
 
-TEST_CASE("cgroup v1 writes cpuset, cfs quota, memory (and memsw) and pids per hierarchy", "[container]") {
+TEST_CASE("cgroup v1 writes cpuset, cfs quota, memory (and memsw) and pids per hierarchy",
+          "[container]") {
     test::TempDir t;
     CgroupLayout layout;
     for (auto c : {"cpuset", "cpu", "memory", "pids"}) {
@@ -43,7 +44,8 @@ TEST_CASE("cgroup v1 writes cpuset, cfs quota, memory (and memsw) and pids per h
     CHECK(cg->exists());
 }
 
-TEST_CASE("cgroup v1 without a cpu restriction copies the parent's cpus and writes no quota", "[container]") {
+TEST_CASE("cgroup v1 without a cpu restriction copies the parent's cpus and writes no quota",
+          "[container]") {
     test::TempDir t;
     CgroupLayout layout;
     for (auto c : {"cpuset", "cpu", "pids"}) {
@@ -58,10 +60,12 @@ TEST_CASE("cgroup v1 without a cpu restriction copies the parent's cpus and writ
     CHECK(read(t.path + "/pids/c/pids.max") == "max");
 }
 
-TEST_CASE("cgroup v2 enables the controllers in the parent and writes cpu.max, memory.max, pids.max",
-          "[container]") {
+TEST_CASE(
+    "cgroup v2 enables the controllers in the parent and writes cpu.max, memory.max, pids.max",
+    "[container]") {
     test::TempDir t;
-    REQUIRE(sys::write_file_atomic(t.path + "/cgroup.controllers", "cpuset cpu io memory hugetlb pids rdma\n"));
+    REQUIRE(sys::write_file_atomic(t.path + "/cgroup.controllers",
+                                   "cpuset cpu io memory hugetlb pids rdma\n"));
     REQUIRE(sys::make_dirs(t.path + "/env-p-m"));
     REQUIRE(sys::write_file_atomic(t.path + "/env-p-m/memory.swap.max", "max"));
     auto cg = make_cgroup_v2(t.path, "env-p-m");

@@ -35,7 +35,8 @@ TEST_CASE("no pid file means no supervisor", "[container]") {
     CHECK(probe_supervisor(t.path + "/supervisor.pid") == SupervisorLiveness::Absent);
 }
 
-TEST_CASE("a living supervisor's pid file is locked; after kill -9 it is seen dead", "[container]") {
+TEST_CASE("a living supervisor's pid file is locked; after kill -9 it is seen dead",
+          "[container]") {
     test::TempDir t;
     std::string path = t.path + "/supervisor.pid";
     int p[2];

@@ -9,7 +9,8 @@
 using namespace env::container;
 
 namespace {
-const MountOp* find(const std::vector<MountOp>& ops, const std::string& target, MountOp::Kind kind = MountOp::Kind::Mount) {
+const MountOp* find(const std::vector<MountOp>& ops, const std::string& target,
+                    MountOp::Kind kind = MountOp::Kind::Mount) {
     for (auto& o : ops)
         if (o.target == target && o.kind == kind) return &o;
     return nullptr;
@@ -59,9 +60,11 @@ TEST_CASE("the root plan mounts proc, read-only sys and a minimal dev", "[contai
     CHECK(find(plan_rootfs({.console = true}).value(), "dev/console"));
 }
 
-TEST_CASE("cgroup v1 hierarchies are mounted read-only on a tmpfs that is then made read-only", "[container]") {
+TEST_CASE("cgroup v1 hierarchies are mounted read-only on a tmpfs that is then made read-only",
+          "[container]") {
     RootfsInputs in;
-    in.cgroups = {{"cgroup", "memory", "sys/fs/cgroup/memory"}, {"cgroup", "cpu,cpuacct", "sys/fs/cgroup/cpu,cpuacct"}};
+    in.cgroups = {{"cgroup", "memory", "sys/fs/cgroup/memory"},
+                  {"cgroup", "cpu,cpuacct", "sys/fs/cgroup/cpu,cpuacct"}};
     auto ops = plan_cgroup_mounts(in);
     CHECK(find(ops, "sys/fs/cgroup")->fstype == "tmpfs");
     auto* mem = find(ops, "sys/fs/cgroup/memory");
@@ -85,7 +88,8 @@ TEST_CASE("cgroup v2 is one read-only cgroup2 mount", "[container]") {
 
 TEST_CASE("synced folders are bound parents first, read-only ones remounted", "[container]") {
     RootfsInputs in;
-    in.binds = {{"/src/deep", "/env/a/b", false}, {"/src", "/env", false}, {"/data", "/data", true}};
+    in.binds = {
+        {"/src/deep", "/env/a/b", false}, {"/src", "/env", false}, {"/data", "/data", true}};
     auto ops = plan_rootfs(in).value();
     REQUIRE(find(ops, "env"));
     CHECK(index_of(ops, "env") < index_of(ops, "env/a/b"));

@@ -10,7 +10,8 @@
 using namespace env;
 using namespace env::container;
 
-TEST_CASE("paths inside a root resolve absolute symlinks against that root, not the host", "[container]") {
+TEST_CASE("paths inside a root resolve absolute symlinks against that root, not the host",
+          "[container]") {
     test::TempDir t;
     std::string root = t.path + "/root", outside = t.path + "/outside";
     REQUIRE(sys::make_dirs(root + "/etc"));

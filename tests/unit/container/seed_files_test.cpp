@@ -10,7 +10,8 @@
 using namespace env;
 using namespace env::container;
 
-TEST_CASE("seed files land in the upper layer, owned by the box user, with home and .ssh made", "[container][root]") {
+TEST_CASE("seed files land in the upper layer, owned by the box user, with home and .ssh made",
+          "[container][root]") {
     if (::geteuid() != 0) {
         WARN("skipped: setting file owners needs root");
         return;
@@ -21,8 +22,12 @@ TEST_CASE("seed files land in the upper layer, owned by the box user, with home 
     REQUIRE(sys::make_dirs(lower + "/home"));
     ::chmod((lower + "/home").c_str(), 0751);
     REQUIRE(sys::make_dirs(upper));
-    REQUIRE(sys::write_file_atomic(lower + "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nenv:x:1000:1001::/home/env:/bin/sh\n"));
-    REQUIRE(write_seed_files(lower, upper, {{"/home/env/.ssh/authorized_keys", "ssh-ed25519 AAAA test\n", 0600, "env"}}));
+    REQUIRE(sys::write_file_atomic(
+        lower + "/etc/passwd",
+        "root:x:0:0:root:/root:/bin/sh\nenv:x:1000:1001::/home/env:/bin/sh\n"));
+    REQUIRE(write_seed_files(
+        lower, upper,
+        {{"/home/env/.ssh/authorized_keys", "ssh-ed25519 AAAA test\n", 0600, "env"}}));
     struct stat st;
     REQUIRE(::stat((upper + "/home/env/.ssh/authorized_keys").c_str(), &st) == 0);
     CHECK(st.st_uid == 1000);
@@ -34,7 +39,8 @@ TEST_CASE("seed files land in the upper layer, owned by the box user, with home 
     REQUIRE(::stat((upper + "/home").c_str(), &st) == 0);
     CHECK(st.st_uid == 0);
     CHECK((st.st_mode & 0777) == 0751);  // copied from the box, not invented
-    CHECK(sys::read_file(upper + "/home/env/.ssh/authorized_keys").value() == "ssh-ed25519 AAAA test\n");
+    CHECK(sys::read_file(upper + "/home/env/.ssh/authorized_keys").value() ==
+          "ssh-ed25519 AAAA test\n");
     CHECK_FALSE(sys::exists(lower + "/home/env"));  // the box is untouched
 }
 
