@@ -199,3 +199,45 @@ TEST_CASE("up and destroy of a busybox machine are fast", "[root][container][tim
     CHECK(ups[3] < 500);
     CHECK(destroys[3] < 500);
 }
+
+TEST_CASE("the console of a machine is recorded in console.log", "[root][container]") {
+    SKIP_UNLESS_USABLE();
+    test::ContainerMachine m(
+        "echo hello-console; echo to-stderr >&2; tty > /dev/console; "
+        "mkdir -p /env/out; touch /env/out/done; exec sleep 100000");
+    REQUIRE(m.provider->up(m.ctx));
+    REQUIRE(m.wait_for("out/done"));
+    std::string log;
+    auto deadline = steady_clock::now() + seconds(5);
+    while (log.find("/dev/console") == std::string::npos && steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(milliseconds(2));
+        log = sys::read_file(m.state_dir + "/console.log").value_or("");
+    }
+    CHECK(log.find("hello-console\n") != std::string::npos);
+    CHECK(log.find("to-stderr\n") != std::string::npos);
+    CHECK(log.find("/dev/console\n") != std::string::npos);  // stdio is the console terminal
+    REQUIRE(m.provider->destroy(m.ctx));
+    CHECK(m.leftovers().empty());
+}
+
+TEST_CASE("two machines run side by side without seeing each other", "[root][container]") {
+    SKIP_UNLESS_USABLE();
+    const char* script =
+        "mkdir -p /env/out; hostname > /env/out/name; ps -o pid > /env/out/ps; "
+        "touch /env/out/done; exec sleep 100000";
+    test::ContainerMachine a(script), b(script);
+    b.spec.hostname = "other";
+    REQUIRE(a.provider->up(a.ctx));
+    REQUIRE(b.provider->up(b.ctx));
+    REQUIRE(a.wait_for("out/done"));
+    REQUIRE(b.wait_for("out/done"));
+    CHECK(a.read("out/name") == "box-m1\n");
+    CHECK(b.read("out/name") == "other\n");
+    CHECK(a.read("out/ps") == b.read("out/ps"));  // the same few pids: separate namespaces
+    REQUIRE(a.provider->halt(a.ctx, false));
+    CHECK(b.provider->state(b.ctx).value() == MachineState::Running);
+    REQUIRE(a.provider->destroy(a.ctx));
+    REQUIRE(b.provider->destroy(b.ctx));
+    CHECK(a.leftovers().empty());
+    CHECK(b.leftovers().empty());
+}
