@@ -78,7 +78,7 @@ public:
         for (auto& [ctrl, h] : layout_.v1) {
             if (std::find(seen.begin(), seen.end(), h.options) != seen.end()) continue;
             seen.push_back(h.options);
-            out.push_back({"cgroup", h.options, "sys/fs/cgroup/" + h.options});
+            out.push_back({"cgroup", h.options, "sys/fs/cgroup/" + h.options, dir(ctrl)});
         }
         return out;
     }

@@ -66,7 +66,7 @@ public:
     }
 
     std::vector<CgroupMount> inner_mounts() const override {
-        return {{"cgroup2", "", "sys/fs/cgroup"}};
+        return {{"cgroup2", "", "sys/fs/cgroup", dir_}};
     }
     std::vector<std::string> paths() const override { return {dir_}; }
 

@@ -22,6 +22,11 @@ Result<Console> Console::open(const std::string& log_path) {
     return c;
 }
 
+Result<> Console::give_to(uid_t uid, gid_t gid) {
+    if (::fchown(slave_.get(), uid, gid) != 0) return fail_errno("chown " + slave_path_);
+    return {};
+}
+
 void Console::pump() {
     char buf[16384];
     for (;;) {

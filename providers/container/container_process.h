@@ -13,6 +13,7 @@
 // the init (or the command our init starts) is running.
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,10 +34,17 @@ struct ContainerSpec {
 
 class ContainerProcess {
 public:
-    // Forks the child; it waits for release() before doing anything visible.
-    static Result<ContainerProcess> start(const ContainerSpec& spec);
+    // Puts the fresh child into the machine's cgroup before it can fork anything.
+    using Placement = std::function<Result<>(pid_t)>;
+    // Forks the child, places it, and in user-namespace mode completes the id-mapping
+    // handshake; the child waits for release() before entering its cgroup namespace.
+    static Result<ContainerProcess> start(const ContainerSpec& spec, const Placement& place);
 
+    // Host pid of the container's pid 1 (signal this one).
     pid_t pid() const { return pid_; }
+    // The supervisor's child whose exit means pid 1 ended: pid 1 itself, or in
+    // user-namespace mode the shim that forked it (waitpid this one).
+    pid_t wait_pid() const { return wait_pid_; }
     Result<> release();
     // Until the init runs (EOF after "R"), an error arrives, or the timeout passes. Returns
     // the tap fd when the config asked for a network.
@@ -44,6 +52,7 @@ public:
 
 private:
     pid_t pid_ = -1;
+    pid_t wait_pid_ = -1;
     UniqueFd sync_;
 };
 

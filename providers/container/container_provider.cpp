@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
@@ -36,13 +37,15 @@ namespace {
 struct MachineRecord {  // state.json
     std::string cgroup;
     int ssh_port = 0;
+    bool user_namespace = false;  // the upper layer's owners depend on it
 };
 
 Result<MachineRecord> read_record(const MachineFiles& f) {
     auto text = TRY(sys::read_file(f.state()));
     try {
         auto j = nlohmann::json::parse(text);
-        return MachineRecord{j.value("cgroup", ""), j.value("ssh_port", 0)};
+        return MachineRecord{j.value("cgroup", ""), j.value("ssh_port", 0),
+                             j.value("user_namespace", false)};
     } catch (const nlohmann::json::exception& e) {
         return fail(ErrorKind::Invalid, f.state() + ": " + e.what());
     }
@@ -116,9 +119,21 @@ std::string cgroup_of(const MachineContext& m, const MachineFiles& f) {
 }  // namespace
 
 Result<> ContainerProvider::usable() const {
-    if (::geteuid() != 0)
-        return fail(ErrorKind::Provider,
-                    "the container provider needs root (user namespaces are not supported yet)");
+    // Even in user-namespace mode the supervisor needs root: it id-maps the box, writes
+    // the id maps and manages cgroups; only the container runs unprivileged.
+    if (::geteuid() != 0) return fail(ErrorKind::Provider, "the container provider needs root");
+    if (options_.user_namespace) {
+        utsname u;
+        int major = 0, minor = 0;
+        if (::uname(&u) == 0) std::sscanf(u.release, "%d.%d", &major, &minor);
+        if (major < 5 || (major == 5 && minor < 19))
+            return fail(
+                ErrorKind::Provider,
+                "user-namespace mode needs Linux 5.19 (id-mapped overlay layers), this is " +
+                    std::string(u.release));
+        if (!sys::exists("/proc/self/ns/user"))
+            return fail(ErrorKind::Provider, "this kernel has no user namespaces");
+    }
     for (auto* ns : {"mnt", "pid", "uts", "ipc", "net", "cgroup"})
         if (!sys::exists(std::string("/proc/self/ns/") + ns))
             return fail(ErrorKind::Provider,
@@ -148,21 +163,33 @@ Result<> ContainerProvider::up(const MachineContext& m) {
     ContainerBox box = TRY(read_container_box(m.box_dir));
     std::string exe = options_.supervisor_path.empty() ? TRY(find_supervisor_executable())
                                                        : options_.supervisor_path;
-    for (auto& d : {files.upper(), files.work(), files.rootfs()}) TRY(sys::make_dirs(d, 0755));
+    for (auto& d : {files.upper(), files.work(), files.rootfs(), files.lower()})
+        TRY(sys::make_dirs(d, 0755));
+    const uint32_t id_offset = options_.user_namespace ? options_.id_base : 0;
 
     MachineRecord record;
     if (!sys::exists(files.state())) {
         auto seeds =
             system_seeds(spec.hostname.empty() ? spec.name : spec.hostname, options_.network);
         seeds.insert(seeds.end(), seeds_.begin(), seeds_.end());
-        TRY(write_seed_files(box.rootfs, files.upper(), seeds));
+        TRY(write_seed_files(box.rootfs, files.upper(), seeds, id_offset));
+        // In user-namespace mode the container's root writes the upper layer.
+        for (auto& d : {files.upper(), files.work()})
+            if (::chown(d.c_str(), id_offset, id_offset) != 0) return fail_errno("chown " + d);
         record.cgroup = cgroup_name(m.project_name, spec.name);
         record.ssh_port = TRY(free_tcp_port());
-        nlohmann::json j{
-            {"cgroup", record.cgroup}, {"ssh_port", record.ssh_port}, {"box_dir", m.box_dir}};
+        record.user_namespace = options_.user_namespace;
+        nlohmann::json j{{"cgroup", record.cgroup},
+                         {"ssh_port", record.ssh_port},
+                         {"box_dir", m.box_dir},
+                         {"user_namespace", record.user_namespace}};
         TRY(replace_file(files.state(), j.dump(2) + "\n"));
     } else {
         record = TRY(read_record(files));
+        if (record.user_namespace != options_.user_namespace)
+            return fail(ErrorKind::Invalid, "machine " + spec.name + " was created " +
+                                                (record.user_namespace ? "with" : "without") +
+                                                " a user namespace; destroy it to change that");
     }
 
     SupervisorConfig c;
@@ -200,6 +227,9 @@ Result<> ContainerProvider::up(const MachineContext& m) {
     c.forwards.push_back({"127.0.0.1", record.ssh_port, 22, "tcp"});
     for (auto& p : spec.ports) c.forwards.push_back({p.host_ip, p.host, p.guest, p.protocol});
     c.no_new_privs = options_.no_new_privs;
+    c.user_namespace = options_.user_namespace;
+    c.id_base = options_.user_namespace ? options_.id_base : 0;
+    c.id_count = options_.user_namespace ? options_.id_count : 0;
     c.capabilities = default_capabilities();
     TRY(replace_file(files.config(), to_json(c)));
 

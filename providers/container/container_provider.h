@@ -23,6 +23,11 @@ struct ContainerOptions {
     int stop_timeout_ms = 10000;  // graceful halt: stop signal, then SIGKILL
     int start_timeout_ms = 30000;
     int64_t pids_max = default_pids_max;
+    // User-namespace mode: the container's ids 0..id_count-1 are host ids id_base.. (root
+    // inside is an unprivileged user outside). Fixed when the machine is created.
+    bool user_namespace = false;
+    uint32_t id_base = 100000;
+    uint32_t id_count = 65536;
 };
 
 // What the supervisor says about a running machine.

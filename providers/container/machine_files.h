@@ -12,6 +12,8 @@
 //   upper/ work/     the overlay's writable layer: everything the machine changed
 //   rootfs/          mount point of the overlay inside the container's mount namespace
 //                    (always empty seen from the host)
+//   lower/           user-namespace mode only: mount point, inside the container's mount
+//                    namespace, of the box's rootfs id-mapped to the container's ids
 #include <sys/types.h>
 
 #include <string>
@@ -32,6 +34,7 @@ struct MachineFiles {
     std::string upper() const { return dir + "/upper"; }
     std::string work() const { return dir + "/work"; }
     std::string rootfs() const { return dir + "/rootfs"; }
+    std::string lower() const { return dir + "/lower"; }  // user-namespace mode: id-mapped box
 };
 
 struct SupervisorPids {

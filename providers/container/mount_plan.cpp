@@ -57,7 +57,14 @@ std::vector<MountOp> plan_cgroup_mounts(const RootfsInputs& in) {
                             "mode=755,size=64k"));
         for (auto& c : in.cgroups) {
             ops.push_back(op(K::MakeDir, c.target));
-            ops.push_back(mount("cgroup", c.target, c.fstype, cg_flags, c.data));
+            if (in.user_namespace) {
+                ops.push_back(mount(c.host_dir, c.target, "", MS_BIND | MS_REC));
+                ops.push_back({K::Remount, "", c.target, "",
+                               MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                               ""});
+            } else {
+                ops.push_back(mount("cgroup", c.target, c.fstype, cg_flags, c.data));
+            }
         }
         ops.push_back({K::Remount, "", "sys/fs/cgroup", "",
                        MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,

@@ -26,9 +26,10 @@ struct BindMount {
 
 // A cgroup filesystem to mount inside the container (from the cgroup backend).
 struct CgroupMount {
-    std::string fstype;  // "cgroup" or "cgroup2"
-    std::string data;    // "memory", "cpu", ... for v1; "" for v2
-    std::string target;  // relative to the new root, e.g. "sys/fs/cgroup/memory"
+    std::string fstype;    // "cgroup" or "cgroup2"
+    std::string data;      // "memory", "cpu", ... for v1; "" for v2
+    std::string target;    // relative to the new root, e.g. "sys/fs/cgroup/memory"
+    std::string host_dir;  // the machine's cgroup directory on the host (v1)
 };
 
 struct MountOp {
@@ -46,6 +47,9 @@ struct RootfsInputs {
     std::vector<CgroupMount> cgroups;
     bool cgroup_v2 = false;  // one cgroup2 mount at sys/fs/cgroup instead of a tmpfs of v1 mounts
     bool console = false;    // bind the supervisor's pty at dev/console (source filled in later)
+    // A user namespace may not mount cgroup v1 hierarchies: the machine's own cgroup
+    // directories are bound instead (same view: they are the root of its cgroup namespace).
+    bool user_namespace = false;
 };
 
 // "/env//x/" -> "env/x". Rejects relative paths, "..", and the root itself.

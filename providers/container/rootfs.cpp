@@ -16,7 +16,8 @@ Result<std::string> overlay_options(const OverlayDirs& d) {
         if (p->find_first_of(",:\\") != std::string::npos)
             return fail(ErrorKind::Invalid,
                         "overlayfs cannot use the path '" + *p + "' (it contains , : or \\)");
-    return "lowerdir=" + d.lower + ",upperdir=" + d.upper + ",workdir=" + d.work;
+    return "lowerdir=" + d.lower + ",upperdir=" + d.upper + ",workdir=" + d.work +
+           (d.userxattr ? ",userxattr" : "");
 }
 
 Result<> mount_overlay(const OverlayDirs& d) {

@@ -15,6 +15,9 @@ struct OverlayDirs {
     std::string upper;   // state dir
     std::string work;    // state dir, same filesystem as upper
     std::string target;  // mount point (state dir/rootfs)
+    // In a user namespace overlayfs keeps its metadata in user.* xattrs (overlayfs.rst,
+    // "userxattr"), as trusted.* needs host privilege.
+    bool userxattr = false;
 };
 
 // The option string for mount(2); rejects paths overlayfs cannot take unescaped.

@@ -34,7 +34,7 @@ Result<PasswdEntry> lookup_user(const std::string& root, const std::string& user
 }
 
 Result<> write_seed_files(const std::string& lower, const std::string& upper,
-                          const std::vector<SeedFile>& files) {
+                          const std::vector<SeedFile>& files, uint32_t id_offset) {
     for (auto& f : files) {
         std::string rel = TRY(normalize_target(f.path));
         PasswdEntry owner = TRY(lookup_user(lower, f.owner));
@@ -59,14 +59,16 @@ Result<> write_seed_files(const std::string& lower, const std::string& upper,
                 uid = st.st_uid, gid = st.st_gid, mode = st.st_mode & 07777;
             }
             if (::mkdir(in_upper.c_str(), mode) != 0) return fail_errno("mkdir " + in_upper);
-            if (::chown(in_upper.c_str(), uid, gid) != 0 || ::chmod(in_upper.c_str(), mode) != 0)
+            if (::chown(in_upper.c_str(), uid + id_offset, gid + id_offset) != 0 ||
+                ::chmod(in_upper.c_str(), mode) != 0)
                 return fail_errno("set owner of " + in_upper);
         }
         std::string target = upper + "/" + rel;
         // No fsync: these precede a first boot that a host crash would repeat anyway.
         UniqueFd fd = TRY(sys::open(target, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, f.mode));
         TRY(sys::write_all(fd.get(), f.content));
-        if (::fchown(fd.get(), owner.uid, owner.gid) != 0 || ::fchmod(fd.get(), f.mode) != 0)
+        if (::fchown(fd.get(), owner.uid + id_offset, owner.gid + id_offset) != 0 ||
+            ::fchmod(fd.get(), f.mode) != 0)
             return fail_errno("set owner of " + target);
     }
     return {};

@@ -5,6 +5,7 @@
 // them as its own files from the first instant.
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,9 @@ Result<PasswdEntry> lookup_user(const std::string& root, const std::string& user
 // Missing parent directories are created in upper: copies of the lower layer's ones (mode
 // and owner) where the box has them; otherwise owned by root, except the owner's home and
 // what lies below it, which belong to the owner (".ssh" gets 0700).
+// id_offset is added to every owner: in user-namespace mode, the host id of the container's
+// root (the box's files are id-mapped by that much; the upper layer holds host ids).
 Result<> write_seed_files(const std::string& lower, const std::string& upper,
-                          const std::vector<SeedFile>& files);
+                          const std::vector<SeedFile>& files, uint32_t id_offset = 0);
 
 }  // namespace env::container

@@ -53,17 +53,20 @@ private:
         TRY(cgroup_->remove());  // leftovers of a supervisor that was killed
         TRY(cgroup_->create(cfg_.limits));
         console_ = TRY(Console::open(files_.console_log()));
+        // The container's root must be able to open its console.
+        if (cfg_.user_namespace) TRY(console_->give_to(cfg_.id_base, cfg_.id_base));
         RootfsInputs in;
         in.binds = cfg_.binds;
         in.cgroups = cgroup_->inner_mounts();
         in.cgroup_v2 = cgroup_->v2();
         in.console = true;
+        in.user_namespace = cfg_.user_namespace;
         ContainerSpec spec{&cfg_, TRY(plan_rootfs(in)), plan_cgroup_mounts(in),
                            console_->slave_path(), read_last_cap()};
         auto started = std::chrono::steady_clock::now();
-        process_ = TRY(ContainerProcess::start(spec));
+        process_ = TRY(ContainerProcess::start(spec, [&](pid_t p) { return cgroup_->add(p); }));
         init_pid_ = process_->pid();
-        TRY(cgroup_->add(init_pid_));
+        wait_pid_ = process_->wait_pid();
         TRY(process_->release());
         UniqueFd tap = TRY(process_->wait_running(kStartTimeoutMs));
         spdlog::info("container init is pid {} (started in {} ms)", init_pid_,
@@ -99,6 +102,7 @@ private:
     std::unique_ptr<NetworkAttachment> network_;
     std::optional<ControlServer> control_;
     pid_t init_pid_ = -1;
+    pid_t wait_pid_ = -1;
     bool init_exited_ = false;
     bool stopping_ = false;
     UniqueFd epoll_, signal_fd_, timer_;
@@ -195,7 +199,7 @@ int Supervisor::loop() {
     watch(console_->master());
     // A SIGCHLD that arrived before the signalfd existed is still pending: check once.
     int status = 0;
-    if (::waitpid(init_pid_, &status, WNOHANG) == init_pid_) init_exited_ = true;
+    if (::waitpid(wait_pid_, &status, WNOHANG) == wait_pid_) init_exited_ = true;
 
     while (!init_exited_) {
         epoll_event evs[16];
@@ -208,7 +212,7 @@ int Supervisor::loop() {
                 while (::read(fd, &si, sizeof si) == sizeof si) {
                     if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) begin_stop(true);
                 }
-                if (::waitpid(init_pid_, &status, WNOHANG) == init_pid_) init_exited_ = true;
+                if (::waitpid(wait_pid_, &status, WNOHANG) == wait_pid_) init_exited_ = true;
             } else if (fd == timer_.get()) {
                 uint64_t x;
                 (void)!::read(fd, &x, sizeof x);
@@ -240,7 +244,8 @@ void Supervisor::teardown() {
     if (network_) network_->stop();
     if (process_ && !init_exited_) {
         ::kill(init_pid_, SIGKILL);
-        ::waitpid(init_pid_, nullptr, 0);
+        ::kill(wait_pid_, SIGKILL);
+        ::waitpid(wait_pid_, nullptr, 0);
     }
     if (console_) console_->pump();
     if (cgroup_)

@@ -38,6 +38,9 @@ std::string to_json(const SupervisorConfig& c) {
                                  {"guest_port", f.guest_port},
                                  {"protocol", f.protocol}});
     j["no_new_privs"] = c.no_new_privs;
+    j["user_namespace"] = c.user_namespace;
+    j["id_base"] = c.id_base;
+    j["id_count"] = c.id_count;
     j["capabilities"] = c.capabilities;
     return j.dump(2) + "\n";
 }
@@ -70,6 +73,12 @@ Result<SupervisorConfig> config_from_json(const std::string& text) {
             c.forwards.push_back(
                 {f.at("host_ip"), f.at("host_port"), f.at("guest_port"), f.at("protocol")});
         c.no_new_privs = j.at("no_new_privs");
+        c.user_namespace = j.value("user_namespace", false);
+        c.id_base = j.value("id_base", 0u);
+        c.id_count = j.value("id_count", 0u);
+        if (c.user_namespace && c.id_count == 0)
+            return fail(ErrorKind::Invalid,
+                        "supervisor config: user namespace without an id range");
         c.capabilities = j.at("capabilities").get<std::vector<int>>();
         if (c.init.empty() && c.command.empty())
             return fail(ErrorKind::Invalid,

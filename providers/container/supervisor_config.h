@@ -3,6 +3,7 @@
 // the spec and the box) and handed over as <state_dir>/config.json. The supervisor reads
 // nothing else, so a machine's configuration can be inspected in one file.
 #include <csignal>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,10 @@ struct SupervisorConfig {
     bool network = true;  // create eth0 (tap) and hand it to the NAT stack
     std::vector<PortForwardConfig> forwards;
     bool no_new_privs = true;
+    // User-namespace mode: container ids 0..id_count-1 are host ids id_base.. (see README).
+    bool user_namespace = false;
+    uint32_t id_base = 0;
+    uint32_t id_count = 0;
     std::vector<int> capabilities;  // kept set; see capabilities.h
 };
 

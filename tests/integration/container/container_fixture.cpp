@@ -73,6 +73,7 @@ bool pid_alive(int pid) {
 ContainerMachine::ContainerMachine(const std::string& script, container::ContainerOptions opts) {
     char tmpl[] = "/tmp/env-ct-XXXXXX";
     dir = ::mkdtemp(tmpl);
+    ::chmod(dir.c_str(), 0755);  // as a project directory would be
     box_dir = dir + "/box";
     project_dir = dir + "/project";
     project = "t" + std::to_string(::getpid() % 100000) + dir.substr(dir.size() - 3);

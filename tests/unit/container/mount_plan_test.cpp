@@ -78,6 +78,20 @@ TEST_CASE("cgroup v1 hierarchies are mounted read-only on a tmpfs that is then m
     CHECK_FALSE(find(plan_rootfs(in).value(), "sys/fs/cgroup"));  // mounted in its own phase
 }
 
+TEST_CASE("in a user namespace the machine's v1 cgroup directories are bound read-only", "[container]") {
+    RootfsInputs in;
+    in.user_namespace = true;
+    in.cgroups = {{"cgroup", "memory", "sys/fs/cgroup/memory", "/sys/fs/cgroup/memory/env-p-m"}};
+    auto ops = plan_cgroup_mounts(in);
+    auto* mem = find(ops, "sys/fs/cgroup/memory");
+    REQUIRE(mem);
+    CHECK(mem->source == "/sys/fs/cgroup/memory/env-p-m");
+    CHECK((mem->flags & MS_BIND) != 0);
+    auto* ro = find(ops, "sys/fs/cgroup/memory", MountOp::Kind::Remount);
+    REQUIRE(ro);
+    CHECK((ro->flags & MS_RDONLY) != 0);
+}
+
 TEST_CASE("cgroup v2 is one read-only cgroup2 mount", "[container]") {
     auto ops = plan_cgroup_mounts({.cgroup_v2 = true});
     auto* cg = find(ops, "sys/fs/cgroup");
