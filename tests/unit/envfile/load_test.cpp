@@ -172,3 +172,20 @@ TEST_CASE("CRLF line endings load, and positions stay the same", "[envfile]") {
     REQUIRE(!bad);
     CHECK(bad.error().message() == "Envfile:4:5: unknown key 'cpu' in 'a'; did you mean 'cpus'?");
 }
+
+TEST_CASE("one host port may serve tcp and udp, or two different addresses", "[envfile]") {
+    auto r = envfile::load_string(
+        "machines:\n"
+        "  dns:\n"
+        "    box: debian-12\n"
+        "    ports:\n"
+        "      - {guest: 53, host: 5353, protocol: udp}\n"
+        "      - {guest: 53, host: 5353, protocol: tcp}\n"
+        "  web:\n"
+        "    box: debian-12\n"
+        "    ports:\n"
+        "      - {guest: 53, host: 5353, host_ip: 127.0.0.2}\n",
+        "Envfile");
+    INFO((r ? "" : r.error().message()));
+    CHECK(r);
+}
