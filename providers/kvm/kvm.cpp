@@ -1,4 +1,5 @@
 #include "providers/kvm/kvm.h"
+#include "providers/kvm/kvm_ioctls.h"
 
 #include <fcntl.h>
 #include <sys/ioctl.h>
@@ -59,7 +60,7 @@ Result<std::vector<kvm_cpuid_entry2>> Kvm::supported_cpuid() const {
         std::vector<unsigned char> buf(sizeof(kvm_cpuid2) + n * sizeof(kvm_cpuid_entry2));
         auto* c = reinterpret_cast<kvm_cpuid2*>(buf.data());
         c->nent = n;
-        if (::ioctl(fd_.get(), KVM_GET_SUPPORTED_CPUID, c) == 0)
+        if (::ioctl(fd_.get(), ioctl_nr::kGetSupportedCpuid, c) == 0)
             return std::vector<kvm_cpuid_entry2>(c->entries, c->entries + c->nent);
         if (errno != E2BIG) return fail_errno("KVM_GET_SUPPORTED_CPUID");
     }

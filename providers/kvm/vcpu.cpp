@@ -1,4 +1,5 @@
 #include "providers/kvm/vcpu.h"
+#include "providers/kvm/kvm_ioctls.h"
 
 #include <sys/ioctl.h>
 
@@ -31,7 +32,7 @@ Result<> Vcpu::set_cpuid(const std::vector<kvm_cpuid_entry2>& entries) {
     auto* c = reinterpret_cast<kvm_cpuid2*>(buf.data());
     c->nent = static_cast<uint32_t>(entries.size());
     std::memcpy(c->entries, entries.data(), entries.size() * sizeof(kvm_cpuid_entry2));
-    if (::ioctl(fd_.get(), KVM_SET_CPUID2, c) < 0) return fail_errno("KVM_SET_CPUID2");
+    if (::ioctl(fd_.get(), ioctl_nr::kSetCpuid2, c) < 0) return fail_errno("KVM_SET_CPUID2");
     return {};
 }
 
@@ -62,7 +63,7 @@ Result<> Vcpu::set_msrs(const std::vector<kvm_msr_entry>& msrs) {
     auto* m = reinterpret_cast<kvm_msrs*>(buf.data());
     m->nmsrs = static_cast<uint32_t>(msrs.size());
     std::memcpy(m->entries, msrs.data(), msrs.size() * sizeof(kvm_msr_entry));
-    int n = ::ioctl(fd_.get(), KVM_SET_MSRS, m);
+    int n = ::ioctl(fd_.get(), ioctl_nr::kSetMsrs, m);
     if (n < 0) return fail_errno("KVM_SET_MSRS");
     if (static_cast<size_t>(n) != msrs.size())
         return fail(ErrorKind::Provider, "KVM_SET_MSRS: MSR index " +

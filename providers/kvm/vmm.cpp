@@ -99,8 +99,10 @@ Result<> Vmm::setup() {
     for (unsigned id = 0; id < config_.vcpus; ++id) {
         auto vcpu = TRY(vm_->create_vcpu(*kvm_, id));
         TRY(vcpu.set_cpuid(cpuid_for_vcpu(supported, id, config_.vcpus)));
-        // MTRRs on with write-back default (what firmware leaves), and fast strings.
-        TRY(vcpu.set_msrs({{0x2FF, 0, (1u << 11) | 6}, {0x1A0, 0, 1}}));
+        // MTRRs on with write-back default (what firmware leaves), and fast strings. Best
+        // effort: KVM refuses them when the host CPUID lacks the feature.
+        for (kvm_msr_entry msr : {kvm_msr_entry{0x2FF, 0, (1u << 11) | 6}, kvm_msr_entry{0x1A0, 0, 1}})
+            if (auto r = vcpu.set_msrs({msr}); !r) spdlog::debug("MSR 0x{:x} not set: {}", msr.index, r.error().what());
         kvm_fpu fpu{};
         fpu.fcw = 0x37F;  // x87 and SSE reset values (SDM vol 1, 8.1.5 and 10.2.3)
         fpu.mxcsr = 0x1F80;
