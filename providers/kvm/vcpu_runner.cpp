@@ -40,6 +40,15 @@ void VcpuRunner::stop() {
     thread_.join();
 }
 
+void VcpuRunner::request_exit() {
+    {
+        std::lock_guard lock(mutex_);
+        stop_requested_ = true;
+    }
+    cv_.notify_all();
+    if (std::this_thread::get_id() != thread_.get_id()) kick();
+}
+
 std::optional<kvm_regs> VcpuRunner::pause(std::chrono::milliseconds timeout) {
     {
         std::lock_guard lock(mutex_);

@@ -28,6 +28,9 @@ public:
 
     void start();
     void stop();  // asks the thread to leave and joins it
+    // Asks the thread to leave without waiting: safe from the vCPU's own thread, where a
+    // device ending the machine must keep the guest from running one more instruction.
+    void request_exit();
     // Pauses the vCPU and returns its registers (sampled in the vCPU's own thread), or
     // nothing when it does not stop within `timeout`.
     std::optional<kvm_regs> pause(std::chrono::milliseconds timeout);

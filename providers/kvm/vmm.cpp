@@ -152,11 +152,15 @@ void Vmm::serial_output(std::span<const uint8_t> bytes) {
 }
 
 void Vmm::request_stop(StopReason reason) {
-    std::lock_guard lock(stop_mutex_);
-    if (!stop_) {
+    {
+        std::lock_guard lock(stop_mutex_);
+        if (stop_) return;
         stop_ = reason;
         stop_cv_.notify_all();
     }
+    // No vCPU may run on once the machine has ended (a guest that powered off must not
+    // print another byte); run() joins the threads.
+    for (auto& r : runners_) r->request_exit();
 }
 
 int Vmm::run() {
