@@ -17,7 +17,9 @@ constexpr uint64_t kCode = 0x1000;
 Result<ProbeResult> probe_speed() {
     auto kvm = TRY(Kvm::open());
     auto mem = TRY(GuestMemory::create(16 << 20));
-    auto vm = TRY(Vm::create(kvm, mem));
+    auto vm = TRY(Vm::create(kvm));
+    TRY(vm.add_memory(0, 0, mem.size(), mem.host_base()));
+    TRY(vm.create_irqchip());
     auto vcpu = TRY(vm.create_vcpu(kvm, 0));
     // Real mode, at 0x1000:  mov ecx, N ; 1: dec ecx ; jnz 1b ; out 0xF4, al ; hlt
     const uint8_t code[] = {0x66, 0xB9, kIterations & 0xFF, (kIterations >> 8) & 0xFF, (kIterations >> 16) & 0xFF,

@@ -9,7 +9,7 @@ namespace env::kvm {
 constexpr uint64_t kTssAddr = 0xFFFB'D000;
 constexpr uint64_t kIdentityMapAddr = 0xFFFB'C000;
 
-Result<Vm> Vm::create(const Kvm& kvm, const GuestMemory& memory) {
+Result<Vm> Vm::create(const Kvm& kvm) {
     Vm vm;
     int fd = ::ioctl(kvm.fd(), KVM_CREATE_VM, 0);
     if (fd < 0) return fail_errno("KVM_CREATE_VM");
@@ -19,21 +19,25 @@ Result<Vm> Vm::create(const Kvm& kvm, const GuestMemory& memory) {
     if (kvm.check_extension(KVM_CAP_SET_IDENTITY_MAP_ADDR) > 0 &&
         ::ioctl(fd, KVM_SET_IDENTITY_MAP_ADDR, &idmap) < 0)
         return fail_errno("KVM_SET_IDENTITY_MAP_ADDR");
-    if (::ioctl(fd, KVM_CREATE_IRQCHIP, 0) < 0) return fail_errno("KVM_CREATE_IRQCHIP");
+    return vm;
+}
+
+Result<> Vm::create_irqchip() const {
+    if (::ioctl(fd_.get(), KVM_CREATE_IRQCHIP, 0) < 0) return fail_errno("KVM_CREATE_IRQCHIP");
     kvm_pit_config pit{};
     pit.flags = KVM_PIT_SPEAKER_DUMMY;
-    if (::ioctl(fd, KVM_CREATE_PIT2, &pit) < 0) return fail_errno("KVM_CREATE_PIT2");
-    unsigned slot = 0;
-    for (const auto& r : memory.regions()) {
-        kvm_userspace_memory_region region{};
-        region.slot = slot++;
-        region.guest_phys_addr = r.guest_addr;
-        region.memory_size = r.size;
-        region.userspace_addr = reinterpret_cast<uint64_t>(memory.host_base() + r.offset);
-        if (::ioctl(fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-            return fail_errno("KVM_SET_USER_MEMORY_REGION");
-    }
-    return vm;
+    if (::ioctl(fd_.get(), KVM_CREATE_PIT2, &pit) < 0) return fail_errno("KVM_CREATE_PIT2");
+    return {};
+}
+
+Result<> Vm::add_memory(unsigned slot, uint64_t gpa, uint64_t size, void* host) const {
+    kvm_userspace_memory_region region{};
+    region.slot = slot;
+    region.guest_phys_addr = gpa;
+    region.memory_size = size;
+    region.userspace_addr = reinterpret_cast<uint64_t>(host);
+    if (::ioctl(fd_.get(), KVM_SET_USER_MEMORY_REGION, &region) < 0) return fail_errno("KVM_SET_USER_MEMORY_REGION");
+    return {};
 }
 
 Result<> Vm::irq_line(uint32_t gsi, bool level) const {

@@ -49,6 +49,7 @@ Result<std::unique_ptr<Vmm>> Vmm::create(const VmmConfig& config) {
 }
 
 Vmm::~Vmm() {
+    if (memory_thread_.joinable()) memory_thread_.join();
     control_.stop();
     for (auto& r : runners_) r->stop();
     if (console_ && console_owned_) fclose(console_);
@@ -81,7 +82,10 @@ Result<> Vmm::setup() {
 
     kvm_ = TRY(Kvm::open());
     memory_ = TRY(GuestMemory::create(config_.memory_mib << 20, config_.hugepages));
-    vm_ = TRY(Vm::create(*kvm_, *memory_));
+    vm_ = TRY(Vm::create(*kvm_));
+    // RAM registration and IRQ chip creation both wait on the kernel: overlap them.
+    memory_thread_ = std::thread([this] { memory_result_ = map_memory(); });
+    TRY(vm_->create_irqchip());
     TRY(setup_devices());
 
     uint64_t rsdp = TRY(write_acpi_tables(*memory_, config_.vcpus));
@@ -94,6 +98,8 @@ Result<> Vmm::setup() {
     spdlog::debug("kernel at {}, entry {} ({}), initrd {} bytes at {}", hex(boot.kernel_addr), hex(boot.entry),
                   boot.mode == EntryMode::Linux64 ? "64-bit" : "PVH", boot.initrd_size, hex(boot.initrd_addr));
 
+    memory_thread_.join();
+    TRY(std::move(memory_result_));
     auto supported = TRY(kvm_->supported_cpuid());
     VcpuRunner::install_kick_signal();
     for (unsigned id = 0; id < config_.vcpus; ++id) {
@@ -118,6 +124,13 @@ Result<> Vmm::setup() {
         runners_.push_back(std::make_unique<VcpuRunner>(std::move(vcpu), pio_, mmio_,
                                                         [this](StopReason r) { request_stop(r); }));
     }
+    return {};
+}
+
+Result<> Vmm::map_memory() {
+    unsigned slot = 0;
+    for (const auto& r : memory_->regions())
+        TRY(vm_->add_memory(slot++, r.guest_addr, r.size, memory_->host_base() + r.offset));
     return {};
 }
 

@@ -42,6 +42,7 @@ private:
     Vmm() : pio_("I/O port"), mmio_("MMIO") {}
     Result<> setup();
     Result<> setup_devices();
+    Result<> map_memory();
     nlohmann::json status();
     void serial_output(std::span<const uint8_t> bytes);
 
@@ -66,6 +67,8 @@ private:
     std::optional<StopReason> stop_;
     bool paused_ = false;
     std::chrono::steady_clock::time_point started_;
+    std::thread memory_thread_;  // registers guest RAM while the IRQ chip is created
+    Result<> memory_result_;
 };
 
 }  // namespace env::kvm
