@@ -41,3 +41,14 @@ TEST_CASE("config: validation names what is wrong", "[kvm][config]") {
     c.control_socket = std::string(200, 'x');
     CHECK_FALSE(validate(c));
 }
+
+#include "providers/kvm/kvm.h"
+
+TEST_CASE("KVM open: a missing device or a non-KVM device is a clear error", "[kvm][config]") {
+    auto missing = Kvm::open("/nonexistent/kvm");
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().message().find("does not exist") != std::string::npos);
+    auto notkvm = Kvm::open("/dev/null");
+    REQUIRE_FALSE(notkvm);
+    CHECK(notkvm.error().message().find("API version") != std::string::npos);
+}
