@@ -114,6 +114,26 @@ TEST_CASE("a guest writing garbage to every port leaves the VMM alive", "[kvm]")
     CHECK(lines(err).size() < 2000);
 }
 
+TEST_CASE("env-vmm takes its configuration from a JSON file", "[kvm]") {
+    if (auto why = kvm_unavailable(); !why.empty()) {
+        WARN(why);
+        return;
+    }
+    VmmProcess vmm;
+    std::string config = vmm.dir.path + "/vmm.json";
+    nlohmann::json j = {{"kernel", guest_image("tiny-guest.bzImage")}, {"cmdline", "from=json guest.mode=poweroff"},
+                        {"memory_mib", 48}, {"vcpus", 3}};
+    REQUIRE(env::sys::write_file_atomic(config, j.dump()));
+    vmm.start({"--config", config});
+    auto status = vmm.wait(std::chrono::seconds(60));
+    REQUIRE(status);
+    INFO(vmm.output() << vmm.errors());
+    CHECK(*status == 0);
+    CHECK(vmm.output().find("cmdline: from=json guest.mode=poweroff\n") != std::string::npos);
+    CHECK(vmm.output().find("ram=" + std::to_string(639 + 47 * 1024) + " KiB") != std::string::npos);
+    CHECK(vmm.output().find("mptable: cpus=3 ") != std::string::npos);
+}
+
 TEST_CASE("env-vmm: a missing kernel or a bad flag is a clear error with its own status", "[kvm]") {
     VmmProcess a;
     a.start({"--kernel", a.dir.path + "/nope"});
