@@ -81,6 +81,7 @@ Result<uint64_t> write_acpi_tables(GuestMemory& mem, unsigned) {
     Table f("FACP", 6);
     f.grow(276);
     f.put32(40, static_cast<uint32_t>(dsdt));
+    f.put8(108, 0x32);                          // CENTURY: the RTC's century byte in CMOS
     f.put16(109, 0x0007);                       // IAPC_BOOT_ARCH: legacy devices, 8042, no VGA
     f.put32(112, (1u << 20) | (1u << 10));      // HW_REDUCED_ACPI, RESET_REG_SUP
     f.gas_io(116, kPowerPort + kResetReg);
