@@ -19,8 +19,14 @@ Result<GuestMemory> GuestMemory::create(uint64_t size, bool hugepages) {
     if (fd < 0) return fail_errno(hugepages ? "memfd_create (hugetlb; are 2 MiB hugepages reserved?)" : "memfd_create");
     m.fd_.reset(fd);
     if (::ftruncate(fd, static_cast<off_t>(size)) < 0) return fail_errno("ftruncate guest memory");
-    // MAP_NORESERVE: untouched guest pages cost nothing on the host.
-    m.mapping_ = TRY(Mapping::map(size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd));
+    // MAP_NORESERVE: untouched guest pages cost nothing on the host. Not for hugepages:
+    // there the reservation at mmap time is what turns "too few hugepages" into an error
+    // now rather than a SIGBUS or a failed KVM_RUN when the guest first touches the page.
+    auto mapped = Mapping::map(size, PROT_READ | PROT_WRITE, MAP_SHARED | (hugepages ? 0 : MAP_NORESERVE), fd);
+    if (!mapped && hugepages)
+        return fail(ErrorKind::Provider, "not enough 2 MiB hugepages for " + std::to_string(size >> 20) +
+                    " MiB of guest memory (see /proc/sys/vm/nr_hugepages)", mapped.error().err());
+    m.mapping_ = TRY(std::move(mapped));
     uint64_t low = size < kMmioHoleStart ? size : kMmioHoleStart;
     m.regions_.push_back({0, low, 0});
     if (size > low) m.regions_.push_back({kMmioHoleEnd, size - low, low});

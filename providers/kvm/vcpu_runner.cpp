@@ -14,7 +14,10 @@ void VcpuRunner::install_kick_signal() {
     struct sigaction sa {};
     sa.sa_handler = on_kick;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;  // no SA_RESTART: KVM_RUN must come back with EINTR
+    // SA_RESTART keeps a kick from failing the vCPU thread's other system calls (a console
+    // write to a full pipe); KVM_RUN itself returns EINTR regardless, as KVM does not
+    // restart it (Documentation/virt/kvm/api.rst, KVM_RUN and KVM_EXIT_INTR).
+    sa.sa_flags = SA_RESTART;
     sigaction(kKickSignal, &sa, nullptr);
 }
 

@@ -153,3 +153,49 @@ TEST_CASE("env-vmm: a missing kernel or a bad flag is a clear error with its own
     CHECK(*s == 2);
     CHECK(c.errors().find("no kernel") != std::string::npos);
 }
+
+TEST_CASE("guest RAM on 2 MiB hugepages, and a clear error when too few are reserved", "[kvm][root]") {
+    if (auto why = kvm_unavailable(); !why.empty()) {
+        WARN(why);
+        return;
+    }
+    const std::string knob = "/proc/sys/vm/nr_hugepages";
+    auto before = env::sys::read_file(knob);
+    if (::geteuid() != 0 || !before) {
+        WARN("needs root to reserve hugepages: skipped");
+        return;
+    }
+    long old = std::stol(*before);
+    {
+        VmmProcess vmm;  // more than is reserved: refused at start, before the guest runs
+        vmm.start({"--kernel", guest_image("tiny-guest.elf"), "--memory", "64", "--hugepages"});
+        if (old < 32) {
+            auto s = vmm.wait(std::chrono::seconds(20));
+            REQUIRE(s);
+            CHECK(*s == 1);
+            CHECK(vmm.errors().find("hugepages") != std::string::npos);
+        }
+    }
+    // Reserve 40 more for the test and give them back afterwards.
+    auto set = [&](long n) {
+        FILE* f = fopen(knob.c_str(), "w");
+        if (!f) return;
+        fprintf(f, "%ld\n", n);
+        fclose(f);
+    };
+    set(old + 40);
+    if (std::stol(env::sys::read_file(knob).value_or("0")) < old + 32) {
+        set(old);
+        WARN("the host could not reserve 2 MiB hugepages: skipped");
+        return;
+    }
+    VmmProcess vmm;
+    vmm.start({"--kernel", guest_image("tiny-guest.elf"), "--memory", "64", "--hugepages", "--cmdline",
+               "guest.mode=poweroff"});
+    auto s = vmm.wait(std::chrono::seconds(60));
+    set(old);
+    REQUIRE(s);
+    INFO(vmm.output() << vmm.errors());
+    CHECK(*s == 0);
+    CHECK(vmm.output().find("ram=" + std::to_string(639 + 63 * 1024) + " KiB") != std::string::npos);
+}
