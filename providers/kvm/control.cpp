@@ -42,7 +42,6 @@ Result<> ControlServer::start(const std::string& path, int signal_fd, ControlHan
 void ControlServer::stop() {
     {
         std::lock_guard lock(mutex_);
-        if (stopping_ && !thread_.joinable()) return;
         stopping_ = true;
     }
     if (wake_) {

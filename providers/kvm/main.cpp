@@ -17,7 +17,6 @@ int main(int argc, char** argv) {
     CLI::App app{"env-vmm: boots a Linux guest under KVM"};
     std::string config_file;
     bool probe = false, debug = false;
-    VmmConfig flags;
     std::optional<std::string> kernel, initrd, cmdline, console_log, control_socket;
     std::optional<uint64_t> memory;
     std::optional<unsigned> vcpus;

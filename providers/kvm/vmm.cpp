@@ -217,7 +217,10 @@ nlohmann::json Vmm::handle(const nlohmann::json& req) {
     if (cmd == "status") return status();
     if (cmd == "pause") {
         for (auto& r : runners_)
-            if (!r->pause(kPauseTimeout)) return {{"ok", false}, {"error", "a vCPU did not pause"}};
+            if (!r->pause(kPauseTimeout)) {
+                for (auto& again : runners_) again->resume();  // all or none
+                return {{"ok", false}, {"error", "a vCPU did not pause"}};
+            }
         paused_ = true;
         return {{"ok", true}, {"state", "paused"}};
     }
