@@ -4,7 +4,7 @@
  * assert this transcript line by line.
  *
  * Command line options (all optional):
- *   guest.mode=reset|poweroff|garbage|idle|halt  what to do after the checks (default reset)
+ *   guest.mode=reset|poweroff|garbage|idle|irq|halt  what to do after the checks (default reset)
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -241,6 +241,56 @@ static void garbage(void) {
     puts_("garbage: done, still alive\n");
 }
 
+/* ---- interrupts: COM1's IRQ 4 through the IOAPIC (as the MP table routes it) ---- */
+struct idt_gate { uint16_t off0, sel; uint8_t ist, type; uint16_t off1; uint32_t off2, zero; };
+static struct idt_gate idt[256];
+extern char irq_serial_entry[], irq_ignore_entry[];
+#define SERIAL_VECTOR 0x24
+#define LAPIC 0xFEE00000ull
+#define IOAPIC 0xFEC00000ull
+static volatile char rx_line[64];
+static volatile unsigned rx_len, rx_done, rx_irqs;
+
+static void set_gate(int v, void* fn, uint16_t cs) {
+    uint64_t a = (uint64_t)fn;
+    idt[v] = (struct idt_gate){(uint16_t)a, cs, 0, 0x8E, (uint16_t)(a >> 16), (uint32_t)(a >> 32), 0};
+}
+static void ioapic_write(uint32_t reg, uint32_t v) {
+    *(volatile uint32_t*)IOAPIC = reg;
+    *(volatile uint32_t*)(IOAPIC + 0x10) = v;
+}
+void serial_irq(void) {
+    ++rx_irqs;
+    while (inb(COM1 + 5) & 0x01) {  /* drain the FIFO: one interrupt may cover many bytes */
+        char c = (char)inb(COM1);
+        if (c == '\n' || c == '\r') rx_done = 1;
+        else if (rx_len + 1 < sizeof rx_line) rx_line[rx_len++] = c;
+    }
+    *(volatile uint32_t*)(LAPIC + 0xB0) = 0;  /* EOI */
+}
+static void irq_test(void) {
+    uint16_t cs;
+    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
+    for (int v = 0; v < 256; ++v) set_gate(v, irq_ignore_entry, cs);
+    set_gate(SERIAL_VECTOR, irq_serial_entry, cs);
+    struct { uint16_t limit; uint64_t base; } __attribute__((packed)) idtr = {sizeof idt - 1, (uint64_t)idt};
+    __asm__ volatile("lidt %0" ::"m"(idtr));
+    outb(0x21, 0xFF);  /* mask the 8259s: interrupts come through the IOAPIC */
+    outb(0xA1, 0xFF);
+    *(volatile uint32_t*)(LAPIC + 0x80) = 0;      /* TPR: accept everything */
+    *(volatile uint32_t*)(LAPIC + 0xF0) = 0x1FF;  /* SVR: APIC on, spurious vector 0xFF */
+    /* Redirection entry for ISA IRQ 4 (MP table: pin 4): fixed, physical, edge, high, to APIC 0. */
+    ioapic_write(0x10 + 2 * 4 + 1, 0);
+    ioapic_write(0x10 + 2 * 4, SERIAL_VECTOR);
+    outb(COM1 + 1, 0x01);  /* IER: received data available */
+    outb(COM1 + 4, 0x0B);  /* MCR: DTR, RTS, OUT2 (the PC's interrupt gate) */
+    puts_("irq: waiting\n");
+    while (!rx_done) __asm__ volatile("sti; hlt; cli");
+    rx_line[rx_len] = 0;
+    puts_("irq: serial rx '"); puts_((const char*)rx_line); puts_("' in ");
+    putdec(rx_irqs); puts_(" interrupt(s) on vector 0x24\n");
+}
+
 void guest_main(uint64_t boot_params, uint64_t pvh_start_info) {
     serial_init();
     struct bootinfo b = {0};
@@ -269,6 +319,7 @@ void guest_main(uint64_t boot_params, uint64_t pvh_start_info) {
     cmdline_get(b.cmdline, "guest.mode", mode, sizeof mode);
     if (startswith(mode, "garbage")) garbage();
     if (startswith(mode, "idle")) idle();
+    if (startswith(mode, "irq")) irq_test();
     if (startswith(mode, "halt")) { puts_("tiny-guest: halting\n"); for (;;) __asm__ volatile("cli; hlt"); }
     if (startswith(mode, "poweroff") && sleep_port) {
         puts_("tiny-guest: powering off\n");

@@ -30,19 +30,25 @@ startup_64:
 pvh_start:
     cli
     mov %ebx, %edi          /* keep start_info */
-    /* Identity map the first 1 GiB with 2 MiB pages. */
+    /* Identity map the first 4 GiB (RAM, IOAPIC, LAPIC) with 2 MiB pages: four page
+     * directories, 2048 entries. */
     mov $pvh_pd, %eax
     xor %ecx, %ecx
 3:  mov %ecx, %edx
     shl $21, %edx
     or $0x83, %edx          /* present, writable, 2 MiB */
     mov %edx, (%eax,%ecx,8)
-    movl $0, 4(%eax,%ecx,8)
+    mov %ecx, %edx
+    shr $11, %edx           /* bits 32+ of the address: entry >> 11 */
+    mov %edx, 4(%eax,%ecx,8)
     inc %ecx
-    cmp $512, %ecx
+    cmp $2048, %ecx
     jne 3b
     mov $pvh_pdpt, %eax
-    movl $pvh_pd + 3, (%eax)
+    movl $pvh_pd + 0x0003, (%eax)
+    movl $pvh_pd + 0x1003, 8(%eax)
+    movl $pvh_pd + 0x2003, 16(%eax)
+    movl $pvh_pd + 0x3003, 24(%eax)
     mov $pvh_pml4, %eax
     movl $pvh_pdpt + 3, (%eax)
     mov %eax, %cr3
@@ -71,6 +77,38 @@ pvh_64:
 4:  hlt
     jmp 4b
 
+/* Interrupt entry for the serial port's vector (guest.mode=irq): save the caller-saved
+ * registers, let C handle the UART and the EOI, return. The CPU leaves RSP 16-byte
+ * aligned minus 8 after its 5-word frame; nine pushes restore the call ABI's alignment. */
+    .text
+    .globl irq_serial_entry
+irq_serial_entry:
+    push %rax
+    push %rcx
+    push %rdx
+    push %rsi
+    push %rdi
+    push %r8
+    push %r9
+    push %r10
+    push %r11
+    cld
+    call serial_irq
+    pop %r11
+    pop %r10
+    pop %r9
+    pop %r8
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %rcx
+    pop %rax
+    iretq
+
+    .globl irq_ignore_entry
+irq_ignore_entry:
+    iretq
+
     .section .rodata
     .balign 8
 pvh_gdt:
@@ -85,7 +123,7 @@ pvh_gdt_desc:
     .balign 4096
 pvh_pml4: .skip 4096
 pvh_pdpt: .skip 4096
-pvh_pd:   .skip 4096
+pvh_pd:   .skip 4096 * 4
 stack:    .skip 16384
 stack_top:
 

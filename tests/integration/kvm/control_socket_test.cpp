@@ -95,3 +95,26 @@ TEST_CASE("control: malformed requests get an error reply, the VMM carries on", 
     REQUIRE(status);
     CHECK(*status == 13);
 }
+
+TEST_CASE("console input raises COM1's IRQ 4 through the IOAPIC pin the MP table names", "[kvm]") {
+    if (auto why = kvm_unavailable(); !why.empty()) {
+        WARN(why);
+        return;
+    }
+    for (const char* image : {"tiny-guest.bzImage", "tiny-guest-pvh.elf"}) {
+        VmmProcess vmm;
+        // The guest masks the 8259s, programs IOAPIC pin 4 and the LAPIC, and sleeps in
+        // hlt: only a delivered interrupt wakes it.
+        vmm.start({"--kernel", guest_image(image), "--cmdline", "guest.mode=irq", "--memory", "32"});
+        REQUIRE(vmm.wait_for_output("irq: waiting\n", 60s));
+        Control con(vmm.socket);
+        REQUIRE(con.connected());
+        con.send_raw("{\"cmd\":\"console\"}\nhello irq\n");
+        INFO(image << ": " << vmm.output() << vmm.errors());
+        CHECK(vmm.wait_for_output("irq: serial rx 'hello irq' in ", 30s));
+        CHECK(vmm.output().find(" interrupt(s) on vector 0x24\n") != std::string::npos);
+        auto status = vmm.wait(30s);
+        REQUIRE(status);
+        CHECK(*status == 10);
+    }
+}
