@@ -30,25 +30,25 @@ startup_64:
 pvh_start:
     cli
     mov %ebx, %edi          /* keep start_info */
-    /* Identity map the first 4 GiB (RAM, IOAPIC, LAPIC) with 2 MiB pages: four page
-     * directories, 2048 entries. */
+    /* Identity map the first 1 GiB with 2 MiB pages, plus the two 2 MiB pages holding the
+     * IOAPIC (0xFEC00000) and the LAPIC (0xFEE00000). Mapping all 4 GiB would cost 2048
+     * loop iterations, which an emulated KVM runs slowly enough to show in start-up time. */
     mov $pvh_pd, %eax
     xor %ecx, %ecx
 3:  mov %ecx, %edx
     shl $21, %edx
     or $0x83, %edx          /* present, writable, 2 MiB */
     mov %edx, (%eax,%ecx,8)
-    mov %ecx, %edx
-    shr $11, %edx           /* bits 32+ of the address: entry >> 11 */
-    mov %edx, 4(%eax,%ecx,8)
+    movl $0, 4(%eax,%ecx,8)
     inc %ecx
-    cmp $2048, %ecx
+    cmp $512, %ecx
     jne 3b
+    mov $pvh_pd_apic, %eax
+    movl $0xFEC00083, 0x1F6 * 8(%eax)
+    movl $0xFEE00083, 0x1F7 * 8(%eax)
     mov $pvh_pdpt, %eax
-    movl $pvh_pd + 0x0003, (%eax)
-    movl $pvh_pd + 0x1003, 8(%eax)
-    movl $pvh_pd + 0x2003, 16(%eax)
-    movl $pvh_pd + 0x3003, 24(%eax)
+    movl $pvh_pd + 3, (%eax)
+    movl $pvh_pd_apic + 3, 24(%eax)
     mov $pvh_pml4, %eax
     movl $pvh_pdpt + 3, (%eax)
     mov %eax, %cr3
@@ -123,7 +123,8 @@ pvh_gdt_desc:
     .balign 4096
 pvh_pml4: .skip 4096
 pvh_pdpt: .skip 4096
-pvh_pd:   .skip 4096 * 4
+pvh_pd:   .skip 4096
+pvh_pd_apic: .skip 4096
 stack:    .skip 16384
 stack_top:
 
