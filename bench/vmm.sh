@@ -9,7 +9,7 @@
 # Usage: bench/vmm.sh [BUILD_DIR]   (needs root or the kvm group; installs qemu-system-x86)
 set -eu
 build=${1:-build}
-runs=${RUNS:-5}
+runs=${RUNS:-11}
 vmm="$build/providers/kvm/env-vmm"
 guest="$build/tests/guest/tiny-guest-pvh.elf"
 [ -x "$vmm" ] && [ -f "$guest" ] || { echo "bench: build first (cmake --build $build)" >&2; exit 1; }
@@ -63,13 +63,16 @@ def one_run(cmd):
         p.send_signal(signal.SIGKILL)
         p.wait()
 
-results = {}
-for name, cmd in commands.items():
-    starts, mems = [], []
-    for _ in range(runs):
+# Runs alternate between the VMMs so that bursts of host noise (this is often a nested,
+# shared machine) hit both alike.
+samples = {name: ([], []) for name in commands}
+for _ in range(runs):
+    for name, cmd in commands.items():
         s, m = one_run(cmd)
-        starts.append(s)
-        mems.append(m)
+        samples[name][0].append(s)
+        samples[name][1].append(m)
+results = {}
+for name, (starts, mems) in samples.items():
     m = mems[-1]
     results[name] = (statistics.median(starts), min(starts), max(starts),
                      (m["VmRSS"] - m["RssShmem"]) / 1024.0, m["RssShmem"] / 1024.0, m["VmRSS"] / 1024.0)
@@ -79,6 +82,7 @@ for name, (med, lo, hi, over, shm, rss) in results.items():
     print(f"{name:14} {med*1000:17.1f} ms ({lo*1000:6.1f}-{hi*1000:6.1f} ms) {over:13.2f} {shm:10.2f} {rss:8.2f}")
 e, q = results["env-vmm"], results["qemu microvm"]
 ratio = e[0] / q[0]
-print(f"start: env-vmm takes {ratio:.3f} of QEMU's time (target <= 0.2): {'OK' if ratio <= 0.2 else 'MISSED'}")
+print(f"start: env-vmm takes {ratio:.3f} of QEMU's time, median to median (target <= 0.2): "
+      f"{'OK' if ratio <= 0.2 else 'MISSED'}; best to best {e[1] / q[1]:.3f}")
 print(f"overhead: env-vmm {e[3]:.2f} MiB (target <= 5 MiB): {'OK' if e[3] <= 5 else 'MISSED'}")
 PY
