@@ -205,7 +205,10 @@ Result<FetchResult> Downloader::fetch(const std::string& url, const std::string&
         CurlHandle h = make_handle(url, opts_, cur);
         if (!h) return fail(ErrorKind::Internal, "curl_easy_init failed");
         cur.requested_from = cur.offset;
-        if (cur.offset) curl_easy_setopt(h.get(), CURLOPT_RESUME_FROM_LARGE, static_cast<curl_off_t>(cur.offset));
+        // CURLOPT_RANGE rather than RESUME_FROM: curl then hands us a 200 reply instead of
+        // failing, and on_write starts over with that body, saving a round trip.
+        std::string range = std::to_string(cur.offset) + "-";
+        if (cur.offset) curl_easy_setopt(h.get(), CURLOPT_RANGE, range.c_str());
         CURLcode rc = curl_easy_perform(h.get());
         long code = 0;
         curl_easy_getinfo(h.get(), CURLINFO_RESPONSE_CODE, &code);
