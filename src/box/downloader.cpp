@@ -198,40 +198,39 @@ Result<FetchResult> Downloader::fetch(const std::string& url, const std::string&
     res.resumed_at = t.offset;
     bool refused_416 = false;
     for (int attempt = 0;; ++attempt) {
-        Transfer& cur = t;
-        cur.first_write = true;
-        cur.http_error = 0;
-        cur.error.reset();
-        CurlHandle h = make_handle(url, opts_, cur);
+        t.first_write = true;
+        t.http_error = 0;
+        t.error.reset();
+        CurlHandle h = make_handle(url, opts_, t);
         if (!h) return fail(ErrorKind::Internal, "curl_easy_init failed");
-        cur.requested_from = cur.offset;
+        t.requested_from = t.offset;
         // CURLOPT_RANGE rather than RESUME_FROM: curl then hands us a 200 reply instead of
         // failing, and on_write starts over with that body, saving a round trip.
-        std::string range = std::to_string(cur.offset) + "-";
-        if (cur.offset) curl_easy_setopt(h.get(), CURLOPT_RANGE, range.c_str());
+        std::string range = std::to_string(t.offset) + "-";
+        if (t.offset) curl_easy_setopt(h.get(), CURLOPT_RANGE, range.c_str());
         CURLcode rc = curl_easy_perform(h.get());
         long code = 0;
         curl_easy_getinfo(h.get(), CURLINFO_RESPONSE_CODE, &code);
-        if (rc == CURLE_OK && code >= 400) cur.http_error = code;  // an error without a body
+        if (rc == CURLE_OK && code >= 400) t.http_error = code;  // an error without a body
         // 416: the partial file does not fit what the server has; start over once.
-        if ((cur.http_error == 416 || rc == CURLE_RANGE_ERROR) && cur.offset > 0 && !refused_416) {
+        if ((t.http_error == 416 || rc == CURLE_RANGE_ERROR) && t.offset > 0 && !refused_416) {
             refused_416 = true;
             if (::ftruncate(fd.get(), 0) != 0 || ::lseek(fd.get(), 0, SEEK_SET) != 0)
                 return fail_errno("truncate " + dest);
-            cur.offset = 0;
+            t.offset = 0;
             if (hasher) hasher = TRY(Hasher::create(checksum_type));
             res.resumed_at = 0;
             continue;
         }
-        if (rc == CURLE_OK && !cur.http_error) break;
-        if (cur.restarted) res.resumed_at = 0;
-        bool progressed = cur.offset > cur.requested_from || cur.restarted;
-        if (resumable(rc) && !cur.error && !cur.http_error && !cur.restart_again && attempt < opts_.retries &&
+        if (rc == CURLE_OK && !t.http_error) break;
+        if (t.restarted) res.resumed_at = 0;
+        bool progressed = t.offset > t.requested_from || t.restarted;
+        if (resumable(rc) && !t.error && !t.http_error && !t.restart_again && attempt < opts_.retries &&
             progressed && !interrupted()) {
-            spdlog::warn("download of {} dropped at {}; resuming", url, Progress::human_bytes(cur.offset));
+            spdlog::warn("download of {} dropped at {}; resuming", url, Progress::human_bytes(t.offset));
             continue;
         }
-        return std::unexpected(transfer_error(url, rc, cur, opts_));
+        return std::unexpected(transfer_error(url, rc, t, opts_));
     }
     if (t.restarted) res.resumed_at = 0;
     if (progress) {

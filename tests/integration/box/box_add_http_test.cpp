@@ -2,6 +2,7 @@
 // 404s, dropped connections and resumes, servers without ranges, stalls. After every
 // failure the store must list nothing half-added.
 #include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
@@ -272,4 +273,22 @@ TEST_CASE("a box in use by a known machine is not removed without --force", "[bo
     REQUIRE(remove_boxes(store, {.name = "u", .version = "0", .force = true, .index_path = index}));
     CHECK(store.list()->empty());
     CHECK_FALSE(env::sys::exists(home.boxes() + "/u"));
+}
+
+TEST_CASE("Ctrl-C during a download leaves nothing half-added", "[box][http]") {
+    EnvHome home;
+    HttpServer http;
+    http.hang = true;  // the download stays in progress until interrupted
+    Store store = Store::user();
+    std::thread ctrl_c([] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        ::kill(::getpid(), SIGINT);
+    });
+    auto start = std::chrono::steady_clock::now();
+    auto r = add(store, {.name = "b", .source = http.url("/b.box"), .download = quiet()});
+    ctrl_c.join();
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind() == env::ErrorKind::Interrupted);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(4));  // not the 5 s stall timeout
+    expect_nothing_installed(store);
 }
