@@ -292,3 +292,22 @@ TEST_CASE("Ctrl-C during a download leaves nothing half-added", "[box][http]") {
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(4));  // not the 5 s stall timeout
     expect_nothing_installed(store);
 }
+
+TEST_CASE("a partial download longer than the file (416) starts over once", "[box][http]") {
+    EnvHome home;
+    TempDir tmp;
+    HttpServer http;
+    auto box = build_box(tmp, "shrunk", 4096);
+    http.serve("/b.box", box.bytes);
+    Store store = Store::user();
+    // What a larger, older file at the same URL left behind.
+    std::string part = store.download_path(http.url("/b.box"));
+    REQUIRE(env::sys::make_dirs(home.boxes() + "/.downloads"));
+    REQUIRE(env::sys::write_file_atomic(part, std::string(box.bytes.size() * 2, 'x')));
+    auto r = add(store, {.name = "b", .source = http.url("/b.box"), .checksum = box.sha256, .download = quiet()});
+    REQUIRE(r);
+    auto reqs = http.requests();
+    REQUIRE(reqs.size() == 2);
+    CHECK(reqs[0].status == 416);
+    CHECK(reqs[1].range.empty());
+}
