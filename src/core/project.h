@@ -23,7 +23,7 @@ struct Project {
 
     static Result<Project> open(const std::string& explicit_path);
 
-    // Machines named by targets: exact names or /regex/ (ECMAScript, whole-name match).
+    // Machines named by targets: exact names or /regex/ (ECMAScript, matching anywhere in the name, as Vagrant does).
     // Empty targets: every machine. An unknown name is a NotFound error listing the known.
     Result<std::vector<const envfile::Machine*>> select(const std::vector<std::string>& targets) const;
 

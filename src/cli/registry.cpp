@@ -1,0 +1,17 @@
+// The explicit list of commands: what `env help` shows, in this order. A command that is not
+// here does not exist (no static self-registration; the linker would drop it anyway).
+#include "cli/commands.h"
+
+namespace env::cli {
+
+CommandList all_commands() {
+    CommandList c;
+    c.push_back(make_init_command());
+    c.push_back(make_validate_command());
+    c.push_back(make_status_command());
+    c.push_back(make_global_status_command());
+    c.push_back(make_version_command());
+    return c;
+}
+
+}  // namespace env::cli

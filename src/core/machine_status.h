@@ -1,0 +1,25 @@
+#pragma once
+// The state of one machine of a project, as `env status` shows it: asked of the provider
+// that owns it when the machine was created, "not created" otherwise.
+#include <string>
+
+#include "core/machine_record.h"
+#include "core/project.h"
+#include "provider/provider.h"
+
+namespace env::core {
+
+struct MachineStatus {
+    std::string machine;
+    std::string provider;  // the owning provider, or the one `up` would use
+    provider::MachineState state = provider::MachineState::NotCreated;
+    std::string note;      // e.g. why the state is unknown, or where the log is
+};
+
+// The context a provider needs for machine m of project p.
+provider::MachineContext machine_context(const Project& p, const envfile::Machine& m,
+                                         const MachineRecord* record);
+
+Result<MachineStatus> machine_status(const Project& p, const envfile::Machine& m);
+
+}  // namespace env::core

@@ -1,0 +1,270 @@
+#include "envfile/values.h"
+
+#include <cctype>
+
+namespace env::envfile {
+namespace {
+
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+std::string quoted(std::string_view s) {
+    return "'" + std::string(s) + "'";
+}
+
+// Parses an unsigned decimal into v; false on empty, non-digits or overflow.
+bool parse_u64(std::string_view s, uint64_t& v) {
+    if (s.empty()) return false;
+    v = 0;
+    for (char c : s) {
+        if (!is_digit(c)) return false;
+        if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, uint64_t(c - '0'), &v))
+            return false;
+    }
+    return true;
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+}  // namespace
+
+Parsed<int64_t> parse_int(std::string_view s) {
+    bool neg = !s.empty() && s[0] == '-';
+    std::string_view digits = neg ? s.substr(1) : s;
+    uint64_t v;
+    if (!parse_u64(digits, v)) return std::unexpected(quoted(s) + " is not an integer");
+    if (digits.size() > 1 && digits[0] == '0')
+        return std::unexpected(quoted(s) + " has a leading zero");
+    if (v > uint64_t(INT64_MAX)) return std::unexpected(quoted(s) + " is too large");
+    return neg ? -int64_t(v) : int64_t(v);
+}
+
+Parsed<bool> parse_bool(std::string_view s) {
+    std::string l;
+    for (char c : s) l += char(std::tolower(static_cast<unsigned char>(c)));
+    if (l == "true" || l == "yes" || l == "on") return true;
+    if (l == "false" || l == "no" || l == "off") return false;
+    return std::unexpected(quoted(s) + " is not a boolean (true or false)");
+}
+
+Parsed<uint64_t> parse_size(std::string_view s) {
+    auto bad = [&](std::string why) {
+        return std::unexpected(quoted(s) + " is not a size" + why +
+                               " (write e.g. 512M, 2G or a number of MiB)");
+    };
+    size_t i = 0;
+    while (i < s.size() && is_digit(s[i])) ++i;
+    std::string_view whole = s.substr(0, i), frac;
+    if (i < s.size() && s[i] == '.') {
+        size_t j = ++i;
+        while (i < s.size() && is_digit(s[i])) ++i;
+        frac = s.substr(j, i - j);
+        if (frac.empty()) return bad("");
+    }
+    std::string_view unit = s.substr(i);
+    if (whole.empty()) return bad("");
+    uint64_t mult;
+    if (unit.empty()) {
+        mult = 1ull << 20;
+    } else {
+        char u = char(std::toupper(static_cast<unsigned char>(unit[0])));
+        std::string_view rest = unit.substr(1);
+        switch (u) {
+            case 'B':
+                mult = 1;
+                break;
+            case 'K':
+                mult = 1ull << 10;
+                break;
+            case 'M':
+                mult = 1ull << 20;
+                break;
+            case 'G':
+                mult = 1ull << 30;
+                break;
+            case 'T':
+                mult = 1ull << 40;
+                break;
+            default:
+                return bad(": unknown unit " + quoted(unit));
+        }
+        if (u == 'B'
+                ? !rest.empty()
+                : !(rest.empty() || rest == "B" || rest == "b" || rest == "iB" || rest == "ib"))
+            return bad(": unknown unit " + quoted(unit));
+    }
+    uint64_t w, f = 0;
+    if (!parse_u64(whole, w)) return bad("");
+    uint64_t bytes;
+    if (__builtin_mul_overflow(w, mult, &bytes)) return bad(": too large");
+    if (!frac.empty()) {
+        if (frac.size() > 6) return bad(": too many decimals");
+        uint64_t scale = 1;
+        for (size_t k = 0; k < frac.size(); ++k) scale *= 10;
+        parse_u64(frac, f);
+        uint64_t part;
+        if (__builtin_mul_overflow(f, mult, &part)) return bad(": too large");
+        if (__builtin_add_overflow(bytes, part / scale, &bytes)) return bad(": too large");
+    }
+    return bytes;
+}
+
+Parsed<int> parse_percent(std::string_view s) {
+    std::string_view n = s;
+    if (!n.empty() && n.back() == '%') n.remove_suffix(1);
+    uint64_t v;
+    if (!parse_u64(n, v) || (n.size() > 1 && n[0] == '0'))
+        return std::unexpected(quoted(s) + " is not a percentage (write e.g. 50%)");
+    if (v < 1 || v > 100)
+        return std::unexpected("percentage " + quoted(s) + " is not within 1%..100%");
+    return int(v);
+}
+
+Parsed<uint32_t> parse_ipv4(std::string_view s) {
+    uint32_t ip = 0;
+    size_t pos = 0;
+    for (int octet = 0; octet < 4; ++octet) {
+        size_t end = s.find('.', pos);
+        if (octet == 3) {
+            if (end != std::string_view::npos)
+                return std::unexpected(quoted(s) + " is not an IPv4 address (more than 4 octets)");
+            end = s.size();
+        } else if (end == std::string_view::npos) {
+            return std::unexpected(quoted(s) + " is not an IPv4 address (needs 4 octets)");
+        }
+        std::string_view part = s.substr(pos, end - pos);
+        uint64_t v;
+        if (part.size() > 3 || !parse_u64(part, v))
+            return std::unexpected(quoted(s) + " is not an IPv4 address");
+        if (part.size() > 1 && part[0] == '0')
+            return std::unexpected(quoted(s) + " is not an IPv4 address (octet " + quoted(part) +
+                                   " has a leading zero)");
+        if (v > 255)
+            return std::unexpected(quoted(s) + " is not an IPv4 address (octet " +
+                                   std::to_string(v) + " is out of range)");
+        ip = ip << 8 | uint32_t(v);
+        pos = end + 1;
+    }
+    return ip;
+}
+
+std::string format_ipv4(uint32_t ip) {
+    return std::to_string(ip >> 24) + '.' + std::to_string((ip >> 16) & 255) + '.' +
+           std::to_string((ip >> 8) & 255) + '.' + std::to_string(ip & 255);
+}
+
+Parsed<Cidr> parse_cidr(std::string_view s) {
+    size_t slash = s.find('/');
+    if (slash == std::string_view::npos)
+        return std::unexpected(quoted(s) + " is not a CIDR subnet (write e.g. 192.168.56.0/24)");
+    auto ip = parse_ipv4(s.substr(0, slash));
+    if (!ip) return std::unexpected("subnet " + ip.error());
+    std::string_view p = s.substr(slash + 1);
+    uint64_t prefix;
+    if (!parse_u64(p, prefix) || (p.size() > 1 && p[0] == '0') || prefix > 32)
+        return std::unexpected(quoted(s) + " has an invalid prefix length " + quoted(p));
+    if (prefix < 8 || prefix > 30)
+        return std::unexpected("subnet " + quoted(s) + ": prefix length must be within 8..30");
+    Cidr c{*ip, int(prefix)};
+    if ((*ip & c.mask()) != *ip)
+        return std::unexpected("subnet " + quoted(s) + " has host bits set; did you mean '" +
+                               format_ipv4(*ip & c.mask()) + "/" + std::string(p) + "'?");
+    return c;
+}
+
+Parsed<std::string> parse_mac(std::string_view s) {
+    auto bad = std::unexpected(
+        quoted(s) + " is not a MAC address (write six hex octets, e.g. 52:54:00:12:34:56)");
+    if (s.size() != 17) return bad;
+    std::string out;
+    for (size_t i = 0; i < 17; ++i) {
+        if (i % 3 == 2) {
+            if (s[i] != ':') return bad;
+            out += ':';
+        } else {
+            if (hex_value(s[i]) < 0) return bad;
+            out += char(std::tolower(static_cast<unsigned char>(s[i])));
+        }
+    }
+    if (hex_value(s[1]) & 1)
+        return std::unexpected("MAC address " + quoted(s) + " is a multicast address");
+    return out;
+}
+
+Parsed<void> check_label(std::string_view s) {
+    if (s.empty()) return std::unexpected("a name cannot be empty");
+    if (s.size() > 63) return std::unexpected(quoted(s) + " is longer than 63 characters");
+    for (char c : s)
+        if (!((c >= 'a' && c <= 'z') || is_digit(c) || c == '-')) {
+            if (c >= 'A' && c <= 'Z')
+                return std::unexpected(quoted(s) + " has upper-case letters; names are lower-case");
+            return std::unexpected(quoted(s) + " may hold only a-z, 0-9 and '-', not " +
+                                   quoted(std::string_view(&c, 1)));
+        }
+    if (s.front() == '-' || s.back() == '-')
+        return std::unexpected(quoted(s) + " cannot start or end with '-'");
+    return {};
+}
+
+Parsed<void> check_hostname(std::string_view s) {
+    if (s.size() > 253) return std::unexpected("hostname " + quoted(s) + " is too long");
+    size_t pos = 0;
+    while (true) {
+        size_t dot = s.find('.', pos);
+        auto label = s.substr(pos, dot == std::string_view::npos ? s.npos : dot - pos);
+        if (auto ok = check_label(label); !ok)
+            return std::unexpected("hostname " + quoted(s) + ": " + ok.error());
+        if (dot == std::string_view::npos) return {};
+        pos = dot + 1;
+    }
+}
+
+Parsed<BoxRef> parse_box(std::string_view s) {
+    size_t at = s.find('@');
+    std::string_view name = s.substr(0, at);
+    if (name.empty()) return std::unexpected("box " + quoted(s) + " has no name");
+    for (char c : name)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ||
+              c == '/'))
+            return std::unexpected("box name " + quoted(name) +
+                                   " may hold only letters, digits and . _ - /");
+    BoxRef ref{std::string(name), ""};
+    if (at == std::string_view::npos) return ref;
+    std::string_view cons = s.substr(at + 1);
+    auto bad = [&](std::string_view part) {
+        return std::unexpected("box " + quoted(s) + ": bad version constraint " + quoted(part) +
+                               " (write e.g. >=1.0,<2)");
+    };
+    if (cons.empty()) return bad(cons);
+    size_t pos = 0;
+    while (pos <= cons.size()) {
+        size_t comma = cons.find(',', pos);
+        std::string_view part = cons.substr(pos, comma == cons.npos ? cons.npos : comma - pos);
+        while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+        while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+        std::string_view v = part;
+        for (std::string_view op : {">=", "<=", "!=", "~>", "=", ">", "<"})
+            if (v.starts_with(op)) {
+                v.remove_prefix(op.size());
+                break;
+            }
+        while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+        // A dotted version: digits separated by single dots.
+        bool ok = !v.empty() && is_digit(v.front()) && is_digit(v.back());
+        for (size_t i = 0; ok && i < v.size(); ++i)
+            ok = is_digit(v[i]) || (v[i] == '.' && i + 1 < v.size() && v[i + 1] != '.');
+        if (!ok) return bad(part);
+        if (comma == cons.npos) break;
+        pos = comma + 1;
+    }
+    ref.constraint = std::string(cons);
+    return ref;
+}
+
+}  // namespace env::envfile

@@ -1,0 +1,54 @@
+#pragma once
+// Host network objects over rtnetlink (no `ip` subprocesses: they cost milliseconds each and
+// their errors are text). Bridges for host-only and internal networks, veth pairs and
+// macvlans to plug containers in, addresses and routes. Every call acts
+// in the network namespace of the socket, which is the caller's at open().
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "util/error.h"
+#include "util/unique_fd.h"
+
+namespace env::net {
+
+class Netlink {
+public:
+    static Result<Netlink> open();
+
+    Result<> create_bridge(const std::string& name);
+    // A veth pair; peer may be moved to another namespace later.
+    Result<> create_veth(const std::string& name, const std::string& peer);
+    // A macvlan in bridge mode on top of parent (bridged networks).
+    Result<> create_macvlan(const std::string& name, const std::string& parent);
+    Result<> delete_link(const std::string& name);
+
+    Result<> set_up(const std::string& name, bool up = true);
+    Result<> set_master(const std::string& name, const std::string& bridge);
+    Result<> set_mac(const std::string& name, const std::string& mac);
+    Result<> set_name(const std::string& name, const std::string& new_name);
+    // Moves a link into the namespace of pid (its /proc/PID/ns/net).
+    Result<> move_to_netns(const std::string& name, int pid);
+    // Same, by an open namespace fd.
+    Result<> move_to_netns_fd(const std::string& name, int netns_fd);
+
+    // cidr: "192.168.56.1/24"
+    Result<> add_address(const std::string& name, const std::string& cidr);
+    Result<> add_default_route(const std::string& gateway);
+
+    Result<int> index_of(const std::string& name) const;
+    bool exists(const std::string& name) const;
+    // Names of all links, e.g. to find leftovers that start with a project's prefix.
+    Result<std::vector<std::string>> links();
+
+private:
+    explicit Netlink(UniqueFd fd) : fd_(std::move(fd)) {}
+    // Sends one request and waits for its ACK; the error names what was attempted.
+    Result<> transact(const std::string& what, std::vector<uint8_t>& msg);
+    Result<> new_link(const std::string& what, const std::string& name, const std::string& kind,
+                      const std::string& peer_or_parent);
+    UniqueFd fd_;
+    uint32_t seq_ = 1;
+};
+
+}  // namespace env::net
