@@ -230,6 +230,7 @@ Result<FetchResult> Downloader::fetch(const std::string& url, const std::string&
             spdlog::warn("download of {} dropped at {}; resuming", url, Progress::human_bytes(t.offset));
             continue;
         }
+        if (progress) progress->abandon();
         return std::unexpected(transfer_error(url, rc, t, opts_));
     }
     if (t.restarted) res.resumed_at = 0;

@@ -110,8 +110,15 @@ Result<ExtractStats> extract_secure(const std::string& archive_path, const std::
 
     struct stat ast;
     std::optional<Progress> progress;
-    if (policy.progress && ::stat(archive_path.c_str(), &ast) == 0)
+    // Small boxes unpack in a blink: a bar (or ten log lines) would only be noise.
+    if (policy.progress && ::stat(archive_path.c_str(), &ast) == 0 && ast.st_size > (64 << 20))
         progress.emplace("extracting", static_cast<uint64_t>(ast.st_size));
+    struct AbandonOnError {
+        std::optional<Progress>& p;
+        ~AbandonOnError() {
+            if (p) p->abandon();  // no-op after finish()
+        }
+    } abandon_on_error{progress};
 
     ParentGuard guard(dest);
     ExtractStats stats;

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "box/add.h"
-#include "box/machine_index.h"
+#include "box/machine_users.h"
 #include "box/store.h"
 
 namespace env::box {

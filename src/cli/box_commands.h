@@ -7,11 +7,11 @@
 
 namespace env::cli {
 
-std::unique_ptr<Command> make_box_add();
-std::unique_ptr<Command> make_box_list();
-std::unique_ptr<Command> make_box_remove();
-std::unique_ptr<Command> make_box_update();
-std::unique_ptr<Command> make_box_outdated();
-std::unique_ptr<Command> make_box_prune();
+std::unique_ptr<Command> make_box_add_command();
+std::unique_ptr<Command> make_box_list_command();
+std::unique_ptr<Command> make_box_remove_command();
+std::unique_ptr<Command> make_box_update_command();
+std::unique_ptr<Command> make_box_outdated_command();
+std::unique_ptr<Command> make_box_prune_command();
 
 }  // namespace env::cli

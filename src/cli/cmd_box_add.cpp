@@ -40,6 +40,6 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_box_add() { return std::make_unique<BoxAdd>(); }
+std::unique_ptr<Command> make_box_add_command() { return std::make_unique<BoxAdd>(); }
 
 }  // namespace env::cli

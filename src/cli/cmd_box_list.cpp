@@ -4,6 +4,7 @@
 
 #include "box/store.h"
 #include "cli/box_commands.h"
+#include "cli/table.h"
 #include "util/progress.h"
 
 namespace env::cli {
@@ -29,22 +30,16 @@ public:
             std::printf("no boxes installed (add one with `env box add NAME SOURCE`)\n");
             return 0;
         }
-        size_t wn = 4, wv = 7, wp = 8;
-        for (auto& b : boxes) {
-            wn = std::max(wn, b.name.size());
-            wv = std::max(wv, b.version.size());
-            wp = std::max(wp, b.provider.size());
-        }
-        std::printf("%-*s  %-*s  %-*s  %s\n", int(wn), "NAME", int(wv), "VERSION", int(wp), "PROVIDER", "SIZE");
+        Table table({"NAME", "VERSION", "PROVIDER", "SIZE"});
         for (auto& b : boxes)
-            std::printf("%-*s  %-*s  %-*s  %s\n", int(wn), b.name.c_str(), int(wv), b.version.c_str(), int(wp),
-                        b.provider.c_str(), Progress::human_bytes(box::disk_usage(b.dir)).c_str());
+            table.add({b.name, b.version, b.provider, Progress::human_bytes(box::disk_usage(b.dir))});
+        std::fputs(table.render().c_str(), stdout);
         return 0;
     }
 };
 
 }  // namespace
 
-std::unique_ptr<Command> make_box_list() { return std::make_unique<BoxList>(); }
+std::unique_ptr<Command> make_box_list_command() { return std::make_unique<BoxList>(); }
 
 }  // namespace env::cli

@@ -45,6 +45,6 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_box_outdated() { return std::make_unique<BoxOutdated>(); }
+std::unique_ptr<Command> make_box_outdated_command() { return std::make_unique<BoxOutdated>(); }
 
 }  // namespace env::cli

@@ -33,6 +33,6 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_box_prune() { return std::make_unique<BoxPrune>(); }
+std::unique_ptr<Command> make_box_prune_command() { return std::make_unique<BoxPrune>(); }
 
 }  // namespace env::cli

@@ -31,6 +31,6 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_box_remove() { return std::make_unique<BoxRemove>(); }
+std::unique_ptr<Command> make_box_remove_command() { return std::make_unique<BoxRemove>(); }
 
 }  // namespace env::cli

@@ -30,6 +30,6 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_box_update() { return std::make_unique<BoxUpdate>(); }
+std::unique_ptr<Command> make_box_update_command() { return std::make_unique<BoxUpdate>(); }
 
 }  // namespace env::cli
