@@ -27,7 +27,9 @@ std::string file_url_path(const std::string& url) {
     return rest;
 }
 
-bool is_remote(const std::string& s) { return s.starts_with("http://") || s.starts_with("https://"); }
+bool is_remote(const std::string& s) {
+    return s.starts_with("http://") || s.starts_with("https://");
+}
 
 bool starts_with_brace(const std::string& path) {
     auto fd = sys::open(path, O_RDONLY);
@@ -47,7 +49,9 @@ Result<> verify_payload(const std::string& dir, const Metadata& m) {
         if (rel.empty()) return {};
         std::string p = dir + "/" + rel;
         bool ok = dir_wanted ? sys::is_dir(p) : (sys::exists(p) && !sys::is_dir(p));
-        if (!ok) return fail(ErrorKind::Invalid, "box payload incomplete: metadata.json names '" + rel + "', which the archive lacks");
+        if (!ok)
+            return fail(ErrorKind::Invalid, "box payload incomplete: metadata.json names '" + rel +
+                                                "', which the archive lacks");
         return {};
     };
     TRY(need(m.rootfs, true));
@@ -86,8 +90,10 @@ Result<std::string> bare_version(const std::string& constraint) {
     if (c.starts_with("=")) c.erase(0, 1);
     auto v = Version::parse(c);
     if (!v || c.find_first_of("<>~!,") != std::string::npos)
-        return fail(ErrorKind::Usage, "--box-version for a box file (not a catalog) must be one exact version, not '" +
-                                          constraint + "'");
+        return fail(
+            ErrorKind::Usage,
+            "--box-version for a box file (not a catalog) must be one exact version, not '" +
+                constraint + "'");
     return v->str();
 }
 
@@ -125,32 +131,42 @@ Result<Catalog> load_catalog(const std::string& location, const DownloadOptions&
 Result<InstalledBox> add(const Store& store, const AddOptions& o) {
     TRY(Store::validate_name(o.name));
     if (!o.provider.empty() && o.provider != "container" && o.provider != "kvm")
-        return fail(ErrorKind::Usage, "unknown provider '" + o.provider + "' (expected container or kvm)");
+        return fail(ErrorKind::Usage,
+                    "unknown provider '" + o.provider + "' (expected container or kvm)");
     InterruptGuard guard;
     TRY(sys::make_dirs(store.root()));
     store.clean_debris();
 
     Chosen c;
     std::optional<Catalog> catalog;
+    Result<std::string> version = std::string();
     if (looks_like_catalog(o.source)) {
         catalog = TRY(load_catalog(o.source, o.download));
         c = TRY(choose_from_catalog(*catalog, o));
     } else {
         c.url = o.source;
-        c.version = TRY(bare_version(o.constraint));
+        // A URL without ".json" may still turn out to be a catalog once downloaded; only
+        // then is a range constraint wrong.
+        version = bare_version(o.constraint);
+        if (!version && !is_remote(c.url)) return std::unexpected(version.error());
+        c.version = version ? *version : "";
         c.provider = o.provider;
     }
     if (!o.checksum.empty()) {
         c.checksum = o.checksum;
         c.checksum_type = o.checksum_type;
     }
-    if (!c.checksum.empty()) c.checksum_type = TRY(normalize_checksum_type(c.checksum_type));
-    else if (!o.checksum_type.empty()) return fail(ErrorKind::Usage, "--checksum-type needs --checksum");
+    if (!c.checksum.empty())
+        c.checksum_type = TRY(normalize_checksum_type(c.checksum_type));
+    else if (!o.checksum_type.empty())
+        return fail(ErrorKind::Usage, "--checksum-type needs --checksum");
 
     auto exists_already = [&](const std::string& provider) -> Result<> {
-        if (!o.force && !provider.empty() && sys::exists(store.dir_for(o.name, c.version, provider)))
-            return fail(ErrorKind::Invalid, "box '" + o.name + "' version " + c.version + " (" + provider +
-                                                ") is already installed; use --force to replace it");
+        if (!o.force && !provider.empty() && !c.version.empty() &&
+            sys::exists(store.dir_for(o.name, c.version, provider)))
+            return fail(ErrorKind::Invalid,
+                        "box '" + o.name + "' version " + c.version + " (" + provider +
+                            ") is already installed; use --force to replace it");
         return {};
     };
     TRY(exists_already(c.provider));
@@ -168,12 +184,6 @@ Result<InstalledBox> add(const Store& store, const AddOptions& o) {
         auto got = Downloader(dl).fetch(c.url, part, c.checksum.empty() ? "" : c.checksum_type);
         if (!got) return std::unexpected(got.error().context("adding box '" + o.name + "'"));
         if (got->resumed_at) spdlog::info("resumed {} at byte {}", c.url, got->resumed_at);
-        if (!c.checksum.empty()) {
-            if (auto ok = verify_checksum(c.url, c.checksum_type, c.checksum, got->digest); !ok) {
-                ::unlink(part.c_str());  // a resumed tail may not fit its head: start clean next time
-                return std::unexpected(ok.error());
-            }
-        }
         archive = part;
         // A catalog behind a URL without ".json": the download itself tells.
         if (!catalog && starts_with_brace(part)) {
@@ -195,9 +205,23 @@ Result<InstalledBox> add(const Store& store, const AddOptions& o) {
             TRY(store.set_catalog_url(o.name, url));
             return box;
         }
+        if (!catalog) {  // a bare box: its version comes from --box-version or is "0"
+            if (!version) return std::unexpected(version.error());
+            c.version = *version;
+            TRY(exists_already(c.provider));
+        }
+        if (!c.checksum.empty()) {
+            if (auto ok = verify_checksum(c.url, c.checksum_type, c.checksum, got->digest); !ok) {
+                // A resumed tail may not fit its head: the next add starts clean.
+                ::unlink(part.c_str());
+                return std::unexpected(ok.error());
+            }
+        }
     } else {
+        if (!version) return std::unexpected(version.error());
         archive = c.url.starts_with("file://") ? file_url_path(c.url) : c.url;
-        if (!sys::exists(archive)) return fail(ErrorKind::NotFound, "box file " + archive + " does not exist");
+        if (!sys::exists(archive))
+            return fail(ErrorKind::NotFound, "box file " + archive + " does not exist");
         if (!c.checksum.empty()) {
             Hasher h = TRY(Hasher::create(c.checksum_type));
             TRY(h.update_file(archive));
@@ -207,15 +231,18 @@ Result<InstalledBox> add(const Store& store, const AddOptions& o) {
 
     Metadata meta = TRY(read_box_metadata(archive));
     if (!c.provider.empty() && meta.provider != c.provider)
-        return fail(ErrorKind::Invalid, "box " + c.url + " is for provider " + meta.provider + ", not " + c.provider);
+        return fail(ErrorKind::Invalid,
+                    "box " + c.url + " is for provider " + meta.provider + ", not " + c.provider);
     c.provider = meta.provider;
     TRY(exists_already(c.provider));
 
     ExtractPolicy policy = policy_for(meta);
     policy.progress = o.download.progress;
     struct statvfs vfs;
-    if (::statvfs(store.root().c_str(), &vfs) == 0) policy.max_total_bytes = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
-    if (::mkdir(staging.box_dir().c_str(), 0755) != 0) return fail_errno("mkdir " + staging.box_dir());
+    if (::statvfs(store.root().c_str(), &vfs) == 0)
+        policy.max_total_bytes = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+    if (::mkdir(staging.box_dir().c_str(), 0755) != 0)
+        return fail_errno("mkdir " + staging.box_dir());
     auto stats = extract_secure(archive, staging.box_dir(), policy);
     if (!stats) {
         if (!part.empty() && stats.error().kind() == ErrorKind::Invalid) ::unlink(part.c_str());

@@ -16,7 +16,7 @@ struct AddOptions {
     std::string provider;    // container | kvm; "" takes the box's own or the newest in the catalog
     std::string checksum;    // overrides the catalog's
     std::string checksum_type;
-    bool force = false;      // replace an installed box of the same version and provider
+    bool force = false;  // replace an installed box of the same version and provider
     DownloadOptions download;
 };
 

@@ -45,7 +45,8 @@ Result<Catalog> Catalog::parse(const std::string& text, const std::string& locat
         if (!j.contains("name") || !j["name"].is_string()) return bad("'name' is missing");
         c.name_ = j["name"].get<std::string>();
         c.description_ = j.value("description", std::string());
-        if (!j.contains("versions") || !j["versions"].is_array()) return bad("'versions' is missing");
+        if (!j.contains("versions") || !j["versions"].is_array())
+            return bad("'versions' is missing");
         for (auto& jv : j["versions"]) {
             if (!jv.is_object() || !jv.contains("version") || !jv["version"].is_string())
                 return bad("a version entry has no 'version'");
@@ -77,7 +78,8 @@ Result<Catalog> Catalog::parse(const std::string& text, const std::string& locat
     return c;
 }
 
-Result<CatalogChoice> Catalog::pick(const VersionConstraint& constraint, const std::string& provider) const {
+Result<CatalogChoice> Catalog::pick(const VersionConstraint& constraint,
+                                    const std::string& provider) const {
     for (auto& v : versions_) {  // newest first
         if (!constraint.matches(v.version)) continue;
         for (auto& p : v.providers)
@@ -87,13 +89,15 @@ Result<CatalogChoice> Catalog::pick(const VersionConstraint& constraint, const s
     for (auto& v : versions_) {
         have += have.empty() ? "" : ", ";
         have += v.version.str() + " (";
-        for (size_t i = 0; i < v.providers.size(); ++i) have += (i ? "," : "") + v.providers[i].name;
+        for (size_t i = 0; i < v.providers.size(); ++i)
+            have += (i ? "," : "") + v.providers[i].name;
         have += ")";
     }
-    return fail(ErrorKind::NotFound, "box '" + name_ + "' in " + location_ + " has no version" +
-                                         (constraint.empty() ? "" : " matching '" + constraint.str() + "'") +
-                                         (provider.empty() ? "" : " for provider " + provider) +
-                                         "; available: " + (have.empty() ? "none" : have));
+    return fail(ErrorKind::NotFound,
+                "box '" + name_ + "' in " + location_ + " has no version" +
+                    (constraint.empty() ? "" : " matching '" + constraint.str() + "'") +
+                    (provider.empty() ? "" : " for provider " + provider) +
+                    "; available: " + (have.empty() ? "none" : have));
 }
 
 }  // namespace env::box

@@ -43,7 +43,8 @@ public:
 
     // The newest version matching the constraint that offers the provider (any provider when
     // empty). NotFound names the constraint and lists what the catalog has.
-    Result<CatalogChoice> pick(const VersionConstraint& constraint, const std::string& provider) const;
+    Result<CatalogChoice> pick(const VersionConstraint& constraint,
+                               const std::string& provider) const;
 
 private:
     std::string name_, description_, location_;

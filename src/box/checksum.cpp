@@ -19,7 +19,8 @@ struct Hasher::Ctx {
 std::string normalize_checksum(std::string_view text) {
     std::string out;
     for (char c : text)
-        if (!std::isspace(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (!std::isspace(static_cast<unsigned char>(c)))
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
 }
 
@@ -27,13 +28,16 @@ Result<std::string> normalize_checksum_type(std::string_view type) {
     std::string t = normalize_checksum(type);
     if (t.empty()) return std::string("sha256");
     if (t == "sha256" || t == "sha512" || t == "sha1" || t == "md5") return t;
-    return fail(ErrorKind::Invalid,
-                "unsupported checksum type '" + std::string(type) + "' (use sha256, sha512, sha1 or md5)");
+    return fail(ErrorKind::Invalid, "unsupported checksum type '" + std::string(type) +
+                                        "' (use sha256, sha512, sha1 or md5)");
 }
 
 Result<Hasher> Hasher::create(const std::string& type) {
     std::string t = TRY(normalize_checksum_type(type));
-    const EVP_MD* md = t == "sha256" ? EVP_sha256() : t == "sha512" ? EVP_sha512() : t == "sha1" ? EVP_sha1() : EVP_md5();
+    const EVP_MD* md = t == "sha256"   ? EVP_sha256()
+                       : t == "sha512" ? EVP_sha512()
+                       : t == "sha1"   ? EVP_sha1()
+                                       : EVP_md5();
     Hasher h;
     h.type_ = t;
     h.ctx_ = std::make_unique<Ctx>();
@@ -47,7 +51,9 @@ Hasher::Hasher(Hasher&&) noexcept = default;
 Hasher& Hasher::operator=(Hasher&&) noexcept = default;
 Hasher::~Hasher() = default;
 
-void Hasher::update(const void* data, size_t n) { EVP_DigestUpdate(ctx_->md, data, n); }
+void Hasher::update(const void* data, size_t n) {
+    EVP_DigestUpdate(ctx_->md, data, n);
+}
 
 Result<> Hasher::update_file(const std::string& path, uint64_t limit) {
     UniqueFd fd = TRY(sys::open(path, O_RDONLY));
@@ -80,11 +86,12 @@ std::string Hasher::hex() {
     return s;
 }
 
-Result<> verify_checksum(const std::string& what, const std::string& type, const std::string& expected,
-                         const std::string& actual) {
+Result<> verify_checksum(const std::string& what, const std::string& type,
+                         const std::string& expected, const std::string& actual) {
     if (normalize_checksum(expected) == normalize_checksum(actual)) return {};
     return fail(ErrorKind::Invalid, "checksum mismatch for " + what + ": expected " + type + " " +
-                                        normalize_checksum(expected) + ", got " + normalize_checksum(actual));
+                                        normalize_checksum(expected) + ", got " +
+                                        normalize_checksum(actual));
 }
 
 }  // namespace env::box

@@ -8,9 +8,9 @@
 #include <memory>
 #include <optional>
 
+#include <spdlog/spdlog.h>
 #include "box/checksum.h"
 #include "box/interrupt.h"
-#include <spdlog/spdlog.h>
 #include "util/progress.h"
 #include "util/sys.h"
 
@@ -33,9 +33,9 @@ struct Transfer {
     CURL* curl = nullptr;
     int fd = -1;
     const std::string* dest = nullptr;
-    uint64_t offset = 0;         // bytes on disk (and hashed) so far
-    uint64_t requested_from = 0; // the Range we asked for
-    uint64_t base = 0;           // where this response's body starts in the file
+    uint64_t offset = 0;          // bytes on disk (and hashed) so far
+    uint64_t requested_from = 0;  // the Range we asked for
+    uint64_t base = 0;            // where this response's body starts in the file
     bool first_write = true;
     bool restarted = false;      // we already started over once after a refused range
     bool restart_again = false;  // a second refusal: give up
@@ -105,7 +105,8 @@ int on_progress(void* user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t, cu
     auto* t = static_cast<Transfer*>(user);
     if (interrupted()) return 1;
     if (t->progress) {
-        if (dltotal > 0 && !t->first_write) t->progress->set_total(t->base + static_cast<uint64_t>(dltotal));
+        if (dltotal > 0 && !t->first_write)
+            t->progress->set_total(t->base + static_cast<uint64_t>(dltotal));
         t->progress->update(t->offset);
         (void)dlnow;
     }
@@ -126,7 +127,9 @@ bool resumable(CURLcode rc) {
 
 }  // namespace
 
-Downloader::Downloader(DownloadOptions opts) : opts_(std::move(opts)) { global_init(); }
+Downloader::Downloader(DownloadOptions opts) : opts_(std::move(opts)) {
+    global_init();
+}
 
 static CurlHandle make_handle(const std::string& url, const DownloadOptions& o, Transfer& t) {
     CurlHandle h(curl_easy_init());
@@ -152,20 +155,24 @@ static CurlHandle make_handle(const std::string& url, const DownloadOptions& o, 
     return h;
 }
 
-static Error transfer_error(const std::string& url, CURLcode rc, const Transfer& t, const DownloadOptions& o) {
+static Error transfer_error(const std::string& url, CURLcode rc, const Transfer& t,
+                            const DownloadOptions& o) {
     if (t.error) return *t.error;
     if (t.http_error) {
-        auto kind = t.http_error == 404 || t.http_error == 410 ? ErrorKind::NotFound : ErrorKind::Network;
+        auto kind =
+            t.http_error == 404 || t.http_error == 410 ? ErrorKind::NotFound : ErrorKind::Network;
         return Error(kind, "download of " + url + " failed: HTTP " + std::to_string(t.http_error));
     }
     if (rc == CURLE_ABORTED_BY_CALLBACK && interrupted())
         return Error(ErrorKind::Interrupted, "download of " + url + " interrupted");
     if (t.restart_again)
         return Error(ErrorKind::Network, "download of " + url +
-                                             " failed: the connection dropped and the server does not support resuming (HTTP ranges)");
+                                             " failed: the connection dropped and the server does "
+                                             "not support resuming (HTTP ranges)");
     if (rc == CURLE_OPERATION_TIMEDOUT)
         return Error(ErrorKind::Network, "download of " + url + " timed out (no data for " +
-                                             std::to_string(o.stall_timeout_s) + " s or no connection within " +
+                                             std::to_string(o.stall_timeout_s) +
+                                             " s or no connection within " +
                                              std::to_string(o.connect_timeout_s) + " s)");
     return Error(ErrorKind::Network, "download of " + url + " failed: " + curl_easy_strerror(rc));
 }
@@ -191,7 +198,8 @@ Result<FetchResult> Downloader::fetch(const std::string& url, const std::string&
     t.hasher = &hasher;
 
     std::optional<Progress> progress;
-    if (opts_.progress) progress.emplace(opts_.label.empty() ? last_component(url) : opts_.label, 0);
+    if (opts_.progress)
+        progress.emplace(opts_.label.empty() ? last_component(url) : opts_.label, 0);
     t.progress = progress ? &*progress : nullptr;
 
     FetchResult res;
@@ -225,9 +233,10 @@ Result<FetchResult> Downloader::fetch(const std::string& url, const std::string&
         if (rc == CURLE_OK && !t.http_error) break;
         if (t.restarted) res.resumed_at = 0;
         bool progressed = t.offset > t.requested_from || t.restarted;
-        if (resumable(rc) && !t.error && !t.http_error && !t.restart_again && attempt < opts_.retries &&
-            progressed && !interrupted()) {
-            spdlog::warn("download of {} dropped at {}; resuming", url, Progress::human_bytes(t.offset));
+        if (resumable(rc) && !t.error && !t.http_error && !t.restart_again &&
+            attempt < opts_.retries && progressed && !interrupted()) {
+            spdlog::warn("download of {} dropped at {}; resuming", url,
+                         Progress::human_bytes(t.offset));
             continue;
         }
         if (progress) progress->abandon();

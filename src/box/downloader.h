@@ -16,14 +16,14 @@ struct DownloadOptions {
     long stall_timeout_s = 60;
     // How many times a dropped connection is resumed within one fetch() call.
     int retries = 3;
-    bool progress = true;   // a bar on a TTY, plain lines otherwise (util/progress.h)
-    std::string label;      // shown before the bar; the URL's last component when empty
+    bool progress = true;  // a bar on a TTY, plain lines otherwise (util/progress.h)
+    std::string label;     // shown before the bar; the URL's last component when empty
 };
 
 struct FetchResult {
-    uint64_t bytes = 0;      // size of the complete file
-    uint64_t resumed_at = 0; // bytes already on disk that the server let us keep (0: none)
-    std::string digest;      // hex digest of the whole file when a checksum type was given
+    uint64_t bytes = 0;       // size of the complete file
+    uint64_t resumed_at = 0;  // bytes already on disk that the server let us keep (0: none)
+    std::string digest;       // hex digest of the whole file when a checksum type was given
 };
 
 class Downloader {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 
+#include "box/inflater.h"
 #include "box/interrupt.h"
 #include "box/path_guard.h"
 #include "util/progress.h"
@@ -32,7 +33,8 @@ Result<ArchiveReader> open_reader(const std::string& path) {
     archive_read_support_filter_all(a.get());
     archive_read_support_format_tar(a.get());
     if (archive_read_open_filename(a.get(), path.c_str(), 1 << 20) != ARCHIVE_OK)
-        return fail(ErrorKind::Invalid, "cannot read " + path + ": " + archive_error_string(a.get()));
+        return fail(ErrorKind::Invalid,
+                    "cannot read " + path + ": " + archive_error_string(a.get()));
     return a;
 }
 
@@ -63,14 +65,16 @@ public:
                 return std::unexpected(fail_errno("lstat " + dest_ + "/" + prefix).error());
             }
             if (S_ISLNK(st.st_mode))
-                return std::unexpected(entry_error(
-                    name, last ? "would replace the symlink '" + prefix + "'" : "goes through the symlink '" + prefix + "'"));
+                return std::unexpected(
+                    entry_error(name, last ? "would replace the symlink '" + prefix + "'"
+                                           : "goes through the symlink '" + prefix + "'"));
             if (last) {
                 if (S_ISDIR(st.st_mode) && !is_dir_entry)
                     return std::unexpected(entry_error(name, "would replace a directory"));
                 return {};
             }
-            if (!S_ISDIR(st.st_mode)) return std::unexpected(entry_error(name, "'" + prefix + "' is not a directory"));
+            if (!S_ISDIR(st.st_mode))
+                return std::unexpected(entry_error(name, "'" + prefix + "' is not a directory"));
             dirs_.insert(prefix);
             pos = slash + 1;
         }
@@ -100,11 +104,16 @@ ExtractPolicy policy_for(const Metadata& m) {
 
 Result<ExtractStats> extract_secure(const std::string& archive_path, const std::string& dest,
                                     const ExtractPolicy& policy) {
-    ArchiveReader in = TRY(open_reader(archive_path));
+    // The Inflater must outlive the reader that pulls from it (declared first, freed last).
+    Inflater inflater(archive_path);
+    ArchiveReader in(archive_read_new());
+    if (!in) return fail(ErrorKind::Internal, "archive_read_new failed");
+    archive_read_support_format_tar(in.get());
+    TRY(inflater.open(in.get()));
     ArchiveWriter out(archive_write_disk_new());
     if (!out) return fail(ErrorKind::Internal, "archive_write_disk_new failed");
-    int flags = ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_ACL |
-                ARCHIVE_EXTRACT_SECURE_NODOTDOT;
+    int flags = ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR |
+                ARCHIVE_EXTRACT_ACL | ARCHIVE_EXTRACT_SECURE_NODOTDOT;
     if (policy.preserve_owner) flags |= ARCHIVE_EXTRACT_OWNER;
     archive_write_disk_set_options(out.get(), flags);
 
@@ -127,7 +136,8 @@ Result<ExtractStats> extract_secure(const std::string& archive_path, const std::
         int r = archive_read_next_header(in.get(), &e);
         if (r == ARCHIVE_EOF) break;
         if (r < ARCHIVE_WARN)
-            return fail(ErrorKind::Invalid, "corrupt box " + archive_path + ": " + archive_error_string(in.get()));
+            return fail(ErrorKind::Invalid,
+                        "corrupt box " + archive_path + ": " + archive_error_string(in.get()));
         if (interrupted()) return fail(ErrorKind::Interrupted, "extraction interrupted");
         const char* raw = archive_entry_pathname(e);
         if (!raw) return fail(ErrorKind::Invalid, "unsafe box: an entry has an unreadable name");
@@ -142,25 +152,31 @@ Result<ExtractStats> extract_secure(const std::string& archive_path, const std::
 
         if (hard) {
             auto norm = normalize_member(hard);
-            if (!norm) return std::unexpected(entry_error(name, "hard link to '" + std::string(hard) + "' outside the box"));
+            if (!norm)
+                return std::unexpected(
+                    entry_error(name, "hard link to '" + std::string(hard) + "' outside the box"));
             std::string target = *norm;
-            if (target.empty()) return std::unexpected(entry_error(name, "hard link to the box root"));
+            if (target.empty())
+                return std::unexpected(entry_error(name, "hard link to the box root"));
             TRY(guard.check(name, target, false));
             struct stat st;
             if (::lstat((dest + "/" + target).c_str(), &st) != 0 || !S_ISREG(st.st_mode))
-                return std::unexpected(entry_error(name, "hard link to '" + target + "', which is not a file extracted earlier"));
+                return std::unexpected(entry_error(
+                    name, "hard link to '" + target + "', which is not a file extracted earlier"));
             archive_entry_set_hardlink(e, (dest + "/" + target).c_str());
         } else if (type == AE_IFLNK) {
             const char* t = archive_entry_symlink(e);
             std::string target = t ? t : "";
             if (!symlink_stays_inside(rel, target, policy.rootfs))
-                return std::unexpected(entry_error(name, "symlink to '" + target + "' points outside the box"));
+                return std::unexpected(
+                    entry_error(name, "symlink to '" + target + "' points outside the box"));
         } else if (type == AE_IFCHR || type == AE_IFBLK || type == AE_IFIFO) {
             bool allowed = policy.devices_in_rootfs_dev && !policy.rootfs.empty() &&
                            is_under(rel, policy.rootfs + "/dev") && rel != policy.rootfs + "/dev";
             if (!allowed)
-                return std::unexpected(entry_error(name, std::string(type == AE_IFIFO ? "FIFO" : "device node") +
-                                                             " outside " + (policy.rootfs.empty() ? "a rootfs" : policy.rootfs) + "/dev"));
+                return std::unexpected(entry_error(
+                    name, std::string(type == AE_IFIFO ? "FIFO" : "device node") + " outside " +
+                              (policy.rootfs.empty() ? "a rootfs" : policy.rootfs) + "/dev"));
         } else if (type != AE_IFREG && type != AE_IFDIR) {
             return std::unexpected(entry_error(name, "unsupported file type (socket or unknown)"));
         }
@@ -168,7 +184,8 @@ Result<ExtractStats> extract_secure(const std::string& archive_path, const std::
         archive_entry_set_pathname(e, (dest + "/" + rel).c_str());
         r = archive_write_header(out.get(), e);
         if (r < ARCHIVE_WARN)
-            return std::unexpected(entry_error(name, std::string("cannot extract: ") + archive_error_string(out.get())));
+            return std::unexpected(entry_error(
+                name, std::string("cannot extract: ") + archive_error_string(out.get())));
         guard.written(rel, is_dir);
         ++stats.entries;
 
@@ -181,27 +198,34 @@ Result<ExtractStats> extract_secure(const std::string& archive_path, const std::
                 r = archive_read_data_block(in.get(), &buf, &size, &offset);
                 if (r == ARCHIVE_EOF) break;
                 if (r < ARCHIVE_WARN)
-                    return fail(ErrorKind::Invalid, "corrupt box " + archive_path + " at entry '" + name +
+                    return fail(ErrorKind::Invalid, "corrupt box " + archive_path + " at entry '" +
+                                                        name +
                                                         "': " + archive_error_string(in.get()));
                 if (offset < 0 || static_cast<uint64_t>(offset) + size > claimed)
-                    return std::unexpected(entry_error(name, "data beyond the " + std::to_string(claimed) +
-                                                                 " bytes its header claims"));
+                    return std::unexpected(entry_error(
+                        name,
+                        "data beyond the " + std::to_string(claimed) + " bytes its header claims"));
                 stats.bytes += size;
                 if (policy.max_total_bytes && stats.bytes > policy.max_total_bytes)
-                    return std::unexpected(entry_error(name, "the box unpacks to more than " +
-                                                                 Progress::human_bytes(policy.max_total_bytes)));
+                    return std::unexpected(
+                        entry_error(name, "the box unpacks to more than " +
+                                              Progress::human_bytes(policy.max_total_bytes)));
                 if (archive_write_data_block(out.get(), buf, size, offset) < ARCHIVE_WARN)
-                    return std::unexpected(entry_error(name, std::string("cannot write: ") + archive_error_string(out.get())));
-                if (progress) progress->update(static_cast<uint64_t>(archive_filter_bytes(in.get(), -1)));
+                    return std::unexpected(entry_error(
+                        name, std::string("cannot write: ") + archive_error_string(out.get())));
+                if (progress)
+                    progress->update(inflater.compressed_bytes());
             }
             if (interrupted()) return fail(ErrorKind::Interrupted, "extraction interrupted");
         }
         if (archive_write_finish_entry(out.get()) < ARCHIVE_WARN)
-            return std::unexpected(entry_error(name, std::string("cannot finish: ") + archive_error_string(out.get())));
+            return std::unexpected(entry_error(
+                name, std::string("cannot finish: ") + archive_error_string(out.get())));
     }
     // Directory permissions and times are applied at close.
     if (archive_write_close(out.get()) < ARCHIVE_WARN)
-        return fail(ErrorKind::Io, std::string("finishing extraction: ") + archive_error_string(out.get()));
+        return fail(ErrorKind::Io,
+                    std::string("finishing extraction: ") + archive_error_string(out.get()));
     if (progress) progress->finish();
     return stats;
 }
@@ -213,15 +237,18 @@ Result<Metadata> read_box_metadata(const std::string& archive_path) {
         int r = archive_read_next_header(in.get(), &e);
         if (r == ARCHIVE_EOF) break;
         if (r < ARCHIVE_WARN)
-            return fail(ErrorKind::Invalid, "corrupt box " + archive_path + ": " + archive_error_string(in.get()));
+            return fail(ErrorKind::Invalid,
+                        "corrupt box " + archive_path + ": " + archive_error_string(in.get()));
         const char* raw = archive_entry_pathname(e);
         auto rel = normalize_member(raw ? raw : "");
         if (!rel || *rel != "metadata.json" || archive_entry_filetype(e) != AE_IFREG) continue;
-        if (archive_entry_size(e) > (1 << 20)) return fail(ErrorKind::Invalid, "metadata.json larger than 1 MiB");
+        if (archive_entry_size(e) > (1 << 20))
+            return fail(ErrorKind::Invalid, "metadata.json larger than 1 MiB");
         std::string text(static_cast<size_t>(archive_entry_size(e)), '\0');
         la_ssize_t n = archive_read_data(in.get(), text.data(), text.size());
         if (n < 0 || static_cast<size_t>(n) != text.size())
-            return fail(ErrorKind::Invalid, "corrupt box " + archive_path + ": cannot read metadata.json");
+            return fail(ErrorKind::Invalid,
+                        "corrupt box " + archive_path + ": cannot read metadata.json");
         auto m = Metadata::parse(text);
         if (!m) return std::unexpected(m.error().context(archive_path));
         return m;

@@ -20,10 +20,10 @@
 namespace env::box {
 
 struct ExtractPolicy {
-    std::string rootfs;            // member prefix of the container rootfs; "" for none
+    std::string rootfs;                  // member prefix of the container rootfs; "" for none
     bool devices_in_rootfs_dev = false;  // allow device nodes and FIFOs under <rootfs>/dev
-    bool preserve_owner = false;   // chown to the archive's numeric ids (needs root)
-    uint64_t max_total_bytes = 0;  // 0: no limit
+    bool preserve_owner = false;         // chown to the archive's numeric ids (needs root)
+    uint64_t max_total_bytes = 0;        // 0: no limit
     bool progress = false;
 };
 

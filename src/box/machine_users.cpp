@@ -17,15 +17,18 @@ std::vector<MachineUse> read_machine_index(const std::string& path) {
             return out;
         }
         for (auto& e : *entries)
-            if (!e.box.empty()) out.push_back({e.project_dir, e.machine, e.provider, e.box, e.box_version, e.state});
+            if (!e.box.empty())
+                out.push_back(
+                    {e.project_dir, e.machine, e.provider, e.box, e.box_version, e.state});
     } catch (const std::exception& e) {  // a field of the wrong type
         spdlog::warn("ignoring the unreadable machine index {}: {}", path, e.what());
     }
     return out;
 }
 
-std::vector<MachineUse> machines_using(const std::vector<MachineUse>& index, const std::string& name,
-                                       const std::string& version, const std::string& provider) {
+std::vector<MachineUse> machines_using(const std::vector<MachineUse>& index,
+                                       const std::string& name, const std::string& version,
+                                       const std::string& provider) {
     std::vector<MachineUse> out;
     for (auto& m : index) {
         if (m.box != name) continue;

@@ -15,7 +15,8 @@ std::vector<MachineUse> read_machine_index(const std::string& path);
 
 // Machines using box `name`; an empty version or provider matches any, and a machine that
 // recorded no version counts as using every version.
-std::vector<MachineUse> machines_using(const std::vector<MachineUse>& index, const std::string& name,
-                                       const std::string& version, const std::string& provider);
+std::vector<MachineUse> machines_using(const std::vector<MachineUse>& index,
+                                       const std::string& name, const std::string& version,
+                                       const std::string& provider);
 
 }  // namespace env::box

@@ -10,11 +10,13 @@ Result<std::string> get_string(const nlohmann::json& j, const char* key, const s
                                bool required) {
     auto it = j.find(key);
     if (it == j.end() || it->is_null()) {
-        if (required) return fail(ErrorKind::Invalid, std::string("metadata.json: '") + key + "' is missing");
+        if (required)
+            return fail(ErrorKind::Invalid, std::string("metadata.json: '") + key + "' is missing");
         return def;
     }
     if (!it->is_string())
-        return fail(ErrorKind::Invalid, std::string("metadata.json: '") + key + "' must be a string");
+        return fail(ErrorKind::Invalid,
+                    std::string("metadata.json: '") + key + "' must be a string");
     return it->get<std::string>();
 }
 
@@ -25,7 +27,8 @@ Result<> check_inside(const char* key, const std::string& path) {
     size_t pos = 0;
     while (!bad && pos <= path.size()) {
         size_t slash = path.find('/', pos);
-        std::string comp = path.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
+        std::string comp =
+            path.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
         if (comp == ".." || (comp.empty() && slash != std::string::npos)) bad = true;
         pos = slash == std::string::npos ? path.size() + 1 : slash + 1;
     }
@@ -53,15 +56,16 @@ Result<Metadata> Metadata::parse(const std::string& text) {
     if (m.provider == "container") {
         m.format = TRY(get_string(j, "format", "rootfs", false));
         if (m.format != "rootfs")
-            return fail(ErrorKind::Invalid, "metadata.json: container format must be 'rootfs', not '" +
-                                                m.format + "'");
+            return fail(ErrorKind::Invalid,
+                        "metadata.json: container format must be 'rootfs', not '" + m.format + "'");
         m.rootfs = TRY(get_string(j, "rootfs", "rootfs", false));
         TRY(check_inside("rootfs", m.rootfs));
         if (m.rootfs.empty()) return fail(ErrorKind::Invalid, "metadata.json: 'rootfs' is empty");
     } else if (m.provider == "kvm") {
         m.format = TRY(get_string(j, "format", "raw", false));
         if (m.format != "raw")
-            return fail(ErrorKind::Invalid, "metadata.json: kvm format must be 'raw', not '" + m.format + "'");
+            return fail(ErrorKind::Invalid,
+                        "metadata.json: kvm format must be 'raw', not '" + m.format + "'");
         m.kernel = TRY(get_string(j, "kernel", "", true));
         m.initrd = TRY(get_string(j, "initrd", "", false));
         m.disk = TRY(get_string(j, "disk", "", true));
@@ -84,8 +88,12 @@ Result<Metadata> Metadata::load(const std::string& box_dir) {
     return m;
 }
 
-std::string Metadata::to_json() const { return extra.dump(2) + "\n"; }
+std::string Metadata::to_json() const {
+    return extra.dump(2) + "\n";
+}
 
-std::string rootfs_prefix(const Metadata& m) { return m.provider == "container" ? m.rootfs : ""; }
+std::string rootfs_prefix(const Metadata& m) {
+    return m.provider == "container" ? m.rootfs : "";
+}
 
 }  // namespace env::box

@@ -21,7 +21,7 @@ struct Metadata {
     std::string arch;      // x86_64 (the default when absent)
     std::string user;      // SSH login user; "root" when absent
     // container
-    std::string rootfs;    // directory inside the box holding the root filesystem
+    std::string rootfs;  // directory inside the box holding the root filesystem
     // kvm
     std::string kernel, initrd, disk, cmdline;
     nlohmann::json extra = nlohmann::json::object();  // every field, as read

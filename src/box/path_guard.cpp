@@ -32,10 +32,12 @@ Result<std::string> normalize_member(const std::string& name) {
 
 bool is_under(const std::string& path, const std::string& dir) {
     if (dir.empty()) return true;
-    return path == dir || (path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/');
+    return path == dir ||
+           (path.size() > dir.size() && path.starts_with(dir) && path[dir.size()] == '/');
 }
 
-bool symlink_stays_inside(const std::string& link, const std::string& target, const std::string& rootfs) {
+bool symlink_stays_inside(const std::string& link, const std::string& target,
+                          const std::string& rootfs) {
     if (target.empty()) return false;
     bool in_rootfs = !rootfs.empty() && is_under(link, rootfs) && link != rootfs;
     if (target.front() == '/' && !in_rootfs) return false;

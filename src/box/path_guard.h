@@ -17,7 +17,8 @@ Result<std::string> normalize_member(const std::string& name);
 // resolves against the rootfs, as it will inside the container; elsewhere an absolute
 // target points at the host and is refused. A relative target may not climb above the
 // rootfs (or the box root).
-bool symlink_stays_inside(const std::string& link, const std::string& target, const std::string& rootfs);
+bool symlink_stays_inside(const std::string& link, const std::string& target,
+                          const std::string& rootfs);
 
 // True when `path` equals `dir` or lies below it.
 bool is_under(const std::string& path, const std::string& dir);

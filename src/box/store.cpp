@@ -48,12 +48,15 @@ std::string random_id() {
 
 StagingDir::~StagingDir() {
     if (!path_.empty()) {
-        if (auto r = sys::remove_tree(path_); !r) spdlog::warn("cleaning {}: {}", path_, r.error().what());
+        if (auto r = sys::remove_tree(path_); !r)
+            spdlog::warn("cleaning {}: {}", path_, r.error().what());
     }
 }
 
 Store::Store(std::string root) : root_(std::move(root)) {}
-Store Store::user() { return Store(core::boxes_dir()); }
+Store Store::user() {
+    return Store(core::boxes_dir());
+}
 
 std::string Store::escape_name(const std::string& name) {
     std::string out;
@@ -69,16 +72,22 @@ std::string Store::unescape_name(const std::string& dir) {
 
 Result<> Store::validate_name(const std::string& name) {
     bool ok = !name.empty() && name.size() <= 128 && name.front() != '.' && name.front() != '/' &&
-              name.back() != '/' && name.find("..") == std::string::npos && name.find("//") == std::string::npos;
+              name.back() != '/' && name.find("..") == std::string::npos &&
+              name.find("//") == std::string::npos;
     for (char c : name)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '/')) ok = false;
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+              c == '/'))
+            ok = false;
     if (!ok)
-        return fail(ErrorKind::Usage, "invalid box name '" + name +
-                                          "': use letters, digits, '-', '_', '.' and at most one '/' (like org/name)");
+        return fail(
+            ErrorKind::Usage,
+            "invalid box name '" + name +
+                "': use letters, digits, '-', '_', '.' and at most one '/' (like org/name)");
     return {};
 }
 
-std::string Store::dir_for(const std::string& name, const std::string& version, const std::string& provider) const {
+std::string Store::dir_for(const std::string& name, const std::string& version,
+                           const std::string& provider) const {
     return root_ + "/" + escape_name(name) + "/" + version + "/" + provider;
 }
 
@@ -97,11 +106,12 @@ Result<std::vector<InstalledBox>> Store::list() const {
                 versions.push_back({unescape_name(n), v, p, dir, std::move(*m)});
             }
         }
-        std::stable_sort(versions.begin(), versions.end(), [](const InstalledBox& a, const InstalledBox& b) {
-            auto va = Version::parse(a.version), vb = Version::parse(b.version);
-            if (va && vb && *va != *vb) return *va > *vb;
-            return a.provider < b.provider;
-        });
+        std::stable_sort(versions.begin(), versions.end(),
+                         [](const InstalledBox& a, const InstalledBox& b) {
+                             auto va = Version::parse(a.version), vb = Version::parse(b.version);
+                             if (va && vb && *va != *vb) return *va > *vb;
+                             return a.provider < b.provider;
+                         });
         for (auto& b : versions) out.push_back(std::move(b));
     }
     return out;
@@ -117,9 +127,11 @@ Result<InstalledBox> Store::find(const std::string& name, const VersionConstrain
         auto v = Version::parse(b.version);
         if (v && constraint.matches(*v) && (provider.empty() || b.provider == provider)) return b;
     }
-    std::string want = "box '" + name + "'" + (constraint.empty() ? "" : " matching '" + constraint.str() + "'") +
+    std::string want = "box '" + name + "'" +
+                       (constraint.empty() ? "" : " matching '" + constraint.str() + "'") +
                        (provider.empty() ? "" : " for provider " + provider);
-    return fail(ErrorKind::NotFound, want + " is not installed" + (have.empty() ? "" : "; installed: " + have));
+    return fail(ErrorKind::NotFound,
+                want + " is not installed" + (have.empty() ? "" : "; installed: " + have));
 }
 
 Result<StagingDir> Store::stage() const {
@@ -141,7 +153,8 @@ void Store::clean_debris() const {
     if (!d) return;
     std::vector<std::string> names;
     while (dirent* e = ::readdir(d))
-        if (std::string(e->d_name) != "." && std::string(e->d_name) != "..") names.push_back(e->d_name);
+        if (std::string(e->d_name) != "." && std::string(e->d_name) != "..")
+            names.push_back(e->d_name);
     ::closedir(d);
     for (auto& n : names) {
         std::string path = tmp + "/" + n;
@@ -149,7 +162,8 @@ void Store::clean_debris() const {
         auto fd = sys::open(path + "/.lock", O_RDWR);
         if (fd && ::flock(fd->get(), LOCK_EX | LOCK_NB) != 0) continue;
         spdlog::debug("removing debris {}", path);
-        if (auto r = sys::remove_tree(path); !r) spdlog::warn("cleaning {}: {}", path, r.error().what());
+        if (auto r = sys::remove_tree(path); !r)
+            spdlog::warn("cleaning {}: {}", path, r.error().what());
     }
 }
 
@@ -161,20 +175,23 @@ Result<UniqueFd> Store::lock() const {
     return fd;
 }
 
-Result<InstalledBox> Store::install(StagingDir& staging, const std::string& name, const std::string& version,
-                                    const std::string& provider, bool replace) const {
+Result<InstalledBox> Store::install(StagingDir& staging, const std::string& name,
+                                    const std::string& version, const std::string& provider,
+                                    bool replace) const {
     UniqueFd lk = TRY(lock());
     std::string target = dir_for(name, version, provider);
     TRY(sys::make_dirs(target.substr(0, target.rfind('/'))));
     if (sys::exists(target)) {
         if (!replace)
-            return fail(ErrorKind::Invalid, "box '" + name + "' version " + version + " (" + provider +
-                                                ") is already installed; use --force to replace it");
+            return fail(ErrorKind::Invalid,
+                        "box '" + name + "' version " + version + " (" + provider +
+                            ") is already installed; use --force to replace it");
         // Move the old box into the staging dir so that it is removed with it.
         std::string old = staging.path() + "/old";
         if (::rename(target.c_str(), old.c_str()) != 0) return fail_errno("rename " + target);
     }
-    if (::rename(staging.box_dir().c_str(), target.c_str()) != 0) return fail_errno("rename into " + target);
+    if (::rename(staging.box_dir().c_str(), target.c_str()) != 0)
+        return fail_errno("rename into " + target);
     auto m = TRY(Metadata::load(target));
     return InstalledBox{name, version, provider, target, std::move(m)};
 }
@@ -224,10 +241,14 @@ uint64_t disk_usage(const std::string& dir) {
     std::set<std::pair<dev_t, ino_t>> seen;
     g_usage = 0;
     g_seen = &seen;
-    ::nftw(dir.c_str(), [](const char*, const struct stat* st, int, struct FTW*) -> int {
-        if (g_seen->insert({st->st_dev, st->st_ino}).second) g_usage += static_cast<uint64_t>(st->st_blocks) * 512;
-        return 0;
-    }, 64, FTW_PHYS);
+    ::nftw(
+        dir.c_str(),
+        [](const char*, const struct stat* st, int, struct FTW*) -> int {
+            if (g_seen->insert({st->st_dev, st->st_ino}).second)
+                g_usage += static_cast<uint64_t>(st->st_blocks) * 512;
+            return 0;
+        },
+        64, FTW_PHYS);
     return g_usage;
 }
 

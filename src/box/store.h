@@ -49,7 +49,8 @@ public:
     static Store user();
 
     const std::string& root() const { return root_; }
-    std::string dir_for(const std::string& name, const std::string& version, const std::string& provider) const;
+    std::string dir_for(const std::string& name, const std::string& version,
+                        const std::string& provider) const;
 
     // Every installed box, sorted by name, then newest version first.
     Result<std::vector<InstalledBox>> list() const;
@@ -62,8 +63,9 @@ public:
     // Removes what interrupted adds left in .tmp/ (only directories no live add holds).
     void clean_debris() const;
     // Moves staging.box_dir() into place. An existing box is an error unless replace.
-    Result<InstalledBox> install(StagingDir& staging, const std::string& name, const std::string& version,
-                                 const std::string& provider, bool replace) const;
+    Result<InstalledBox> install(StagingDir& staging, const std::string& name,
+                                 const std::string& version, const std::string& provider,
+                                 bool replace) const;
     Result<> remove(const InstalledBox& box) const;
 
     std::string catalog_url(const std::string& name) const;

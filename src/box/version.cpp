@@ -47,7 +47,8 @@ Result<Version> Version::parse(const std::string& raw) {
     }
     if (!flush()) return fail(ErrorKind::Invalid, "malformed version '" + text + "'");
     if (!std::holds_alternative<long long>(v.segs_.front()))
-        return fail(ErrorKind::Invalid, "malformed version '" + text + "': must start with a number");
+        return fail(ErrorKind::Invalid,
+                    "malformed version '" + text + "': must start with a number");
     return v;
 }
 
@@ -91,7 +92,8 @@ std::strong_ordering Version::operator<=>(const Version& o) const {
     for (size_t i = 0; i < n; ++i) {
         Segment x = i < a.size() ? a[i] : Segment(0LL);
         Segment y = i < b.size() ? b[i] : Segment(0LL);
-        bool xs = std::holds_alternative<std::string>(x), ys = std::holds_alternative<std::string>(y);
+        bool xs = std::holds_alternative<std::string>(x),
+             ys = std::holds_alternative<std::string>(y);
         if (xs != ys) return xs ? std::strong_ordering::less : std::strong_ordering::greater;
         if (xs) {
             if (auto c = std::get<std::string>(x) <=> std::get<std::string>(y); c != 0) return c;
@@ -109,9 +111,11 @@ Result<VersionConstraint> VersionConstraint::parse(const std::string& raw) {
     const std::string& t = vc.text_;
     while (pos <= t.size() && !t.empty()) {
         size_t comma = t.find(',', pos);
-        std::string clause = trim(t.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
+        std::string clause =
+            trim(t.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
         pos = comma == std::string::npos ? t.size() + 1 : comma + 1;
-        if (clause.empty()) return fail(ErrorKind::Invalid, "malformed version constraint '" + t + "'");
+        if (clause.empty())
+            return fail(ErrorKind::Invalid, "malformed version constraint '" + t + "'");
         static const std::pair<const char*, Op> ops[] = {
             {"~>", Op::Pessimistic}, {">=", Op::Ge}, {"<=", Op::Le}, {"!=", Op::Ne},
             {"=", Op::Eq},           {">", Op::Gt},  {"<", Op::Lt},
@@ -138,13 +142,27 @@ bool VersionConstraint::matches(const Version& v) const {
     for (auto& c : clauses_) {
         bool ok = false;
         switch (c.op) {
-            case Op::Eq: ok = v == c.v; break;
-            case Op::Ne: ok = !(v == c.v); break;
-            case Op::Gt: ok = v > c.v; break;
-            case Op::Ge: ok = v >= c.v; break;
-            case Op::Lt: ok = v < c.v; break;
-            case Op::Le: ok = v <= c.v; break;
-            case Op::Pessimistic: ok = v >= c.v && v < c.v.bump(); break;
+            case Op::Eq:
+                ok = v == c.v;
+                break;
+            case Op::Ne:
+                ok = !(v == c.v);
+                break;
+            case Op::Gt:
+                ok = v > c.v;
+                break;
+            case Op::Ge:
+                ok = v >= c.v;
+                break;
+            case Op::Lt:
+                ok = v < c.v;
+                break;
+            case Op::Le:
+                ok = v <= c.v;
+                break;
+            case Op::Pessimistic:
+                ok = v >= c.v && v < c.v.bump();
+                break;
         }
         if (!ok) return false;
     }

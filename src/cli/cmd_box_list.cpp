@@ -21,8 +21,11 @@ public:
         if (ctx.global.json) {
             auto arr = nlohmann::json::array();
             for (auto& b : boxes)
-                arr.push_back({{"name", b.name}, {"version", b.version}, {"provider", b.provider},
-                               {"size", box::disk_usage(b.dir)}, {"dir", b.dir}});
+                arr.push_back({{"name", b.name},
+                               {"version", b.version},
+                               {"provider", b.provider},
+                               {"size", box::disk_usage(b.dir)},
+                               {"dir", b.dir}});
             std::printf("%s\n", arr.dump(2).c_str());
             return 0;
         }
@@ -32,7 +35,8 @@ public:
         }
         Table table({"NAME", "VERSION", "PROVIDER", "SIZE"});
         for (auto& b : boxes)
-            table.add({b.name, b.version, b.provider, Progress::human_bytes(box::disk_usage(b.dir))});
+            table.add(
+                {b.name, b.version, b.provider, Progress::human_bytes(box::disk_usage(b.dir))});
         std::fputs(table.render().c_str(), stdout);
         return 0;
     }
@@ -40,6 +44,8 @@ public:
 
 }  // namespace
 
-std::unique_ptr<Command> make_box_list_command() { return std::make_unique<BoxList>(); }
+std::unique_ptr<Command> make_box_list_command() {
+    return std::make_unique<BoxList>();
+}
 
 }  // namespace env::cli

@@ -21,20 +21,26 @@ public:
         if (ctx.global.json) {
             auto arr = nlohmann::json::array();
             for (auto& e : entries)
-                arr.push_back({{"name", e.name}, {"provider", e.provider}, {"installed", e.installed},
-                               {"latest", e.latest}, {"outdated", e.outdated}, {"catalog", e.catalog},
+                arr.push_back({{"name", e.name},
+                               {"provider", e.provider},
+                               {"installed", e.installed},
+                               {"latest", e.latest},
+                               {"outdated", e.outdated},
+                               {"catalog", e.catalog},
                                {"error", e.error}});
             std::printf("%s\n", arr.dump(2).c_str());
             return 0;
         }
         for (auto& e : entries) {
             if (!e.error.empty())
-                std::printf("%s (%s) %s: %s\n", e.name.c_str(), e.provider.c_str(), e.installed.c_str(), e.error.c_str());
+                std::printf("%s (%s) %s: %s\n", e.name.c_str(), e.provider.c_str(),
+                            e.installed.c_str(), e.error.c_str());
             else if (e.outdated)
-                std::printf("%s (%s) %s: outdated, %s is available\n", e.name.c_str(), e.provider.c_str(),
-                            e.installed.c_str(), e.latest.c_str());
+                std::printf("%s (%s) %s: outdated, %s is available\n", e.name.c_str(),
+                            e.provider.c_str(), e.installed.c_str(), e.latest.c_str());
             else
-                std::printf("%s (%s) %s: up to date\n", e.name.c_str(), e.provider.c_str(), e.installed.c_str());
+                std::printf("%s (%s) %s: up to date\n", e.name.c_str(), e.provider.c_str(),
+                            e.installed.c_str());
         }
         return 0;
     }
@@ -45,6 +51,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_box_outdated_command() { return std::make_unique<BoxOutdated>(); }
+std::unique_ptr<Command> make_box_outdated_command() {
+    return std::make_unique<BoxOutdated>();
+}
 
 }  // namespace env::cli

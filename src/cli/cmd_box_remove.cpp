@@ -21,7 +21,8 @@ public:
     Result<int> run(Context&) override {
         auto removed = TRY(box::remove_boxes(box::Store::user(), opts_));
         for (auto& b : removed)
-            std::printf("box '%s' version %s (%s) removed\n", b.name.c_str(), b.version.c_str(), b.provider.c_str());
+            std::printf("box '%s' version %s (%s) removed\n", b.name.c_str(), b.version.c_str(),
+                        b.provider.c_str());
         return 0;
     }
 
@@ -31,6 +32,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_box_remove_command() { return std::make_unique<BoxRemove>(); }
+std::unique_ptr<Command> make_box_remove_command() {
+    return std::make_unique<BoxRemove>();
+}
 
 }  // namespace env::cli

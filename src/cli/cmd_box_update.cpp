@@ -10,7 +10,9 @@ namespace {
 class BoxUpdate : public Command {
 public:
     std::string name() const override { return "box update"; }
-    std::string summary() const override { return "add the newest version of boxes from their catalogs"; }
+    std::string summary() const override {
+        return "add the newest version of boxes from their catalogs";
+    }
     void setup(CLI::App& app) override {
         app.add_option("NAME", name_, "only this box (default: every box added from a catalog)");
         app.add_option("--provider", provider_, "only this provider");
@@ -20,7 +22,8 @@ public:
         auto added = TRY(box::update(box::Store::user(), name_, provider_, constraint_, {}));
         if (added.empty()) std::printf("every box is up to date\n");
         for (auto& b : added)
-            std::printf("box '%s' updated to version %s (%s)\n", b.name.c_str(), b.version.c_str(), b.provider.c_str());
+            std::printf("box '%s' updated to version %s (%s)\n", b.name.c_str(), b.version.c_str(),
+                        b.provider.c_str());
         return 0;
     }
 
@@ -30,6 +33,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_box_update_command() { return std::make_unique<BoxUpdate>(); }
+std::unique_ptr<Command> make_box_update_command() {
+    return std::make_unique<BoxUpdate>();
+}
 
 }  // namespace env::cli

@@ -44,7 +44,9 @@ void expect_nothing_installed(const Store& store) {
     CHECK(count_entries(store.root() + "/.tmp") == 0);
 }
 
-std::string read(const std::string& p) { return *env::sys::read_file(p); }
+std::string read(const std::string& p) {
+    return *env::sys::read_file(p);
+}
 
 }  // namespace
 
@@ -55,8 +57,11 @@ TEST_CASE("a box is added from an http URL with its checksum", "[box][http]") {
     auto box = build_box(tmp, "1.0");
     http.serve("/b.box", box.bytes);
     Store store = Store::user();
-    AddOptions o{.name = "test/busy", .source = http.url("/b.box"), .checksum = "  " + box.sha256 + "\n",
-                 .checksum_type = "SHA256", .download = quiet()};
+    AddOptions o{.name = "test/busy",
+                 .source = http.url("/b.box"),
+                 .checksum = "  " + box.sha256 + "\n",
+                 .checksum_type = "SHA256",
+                 .download = quiet()};
     auto r = add(store, o);
     REQUIRE(r);
     CHECK(r->version == "0");
@@ -90,7 +95,10 @@ TEST_CASE("a catalog with a constraint yields the newest matching version", "[bo
     }
     http.serve("/boxes/t.json", R"({"name":"t","versions":[)" + versions + "]}");
     Store store = Store::user();
-    auto r = add(store, {.name = "t", .source = http.url("/boxes/t.json"), .constraint = "~> 1.0", .download = quiet()});
+    auto r = add(store, {.name = "t",
+                         .source = http.url("/boxes/t.json"),
+                         .constraint = "~> 1.0",
+                         .download = quiet()});
     REQUIRE(r);
     CHECK(r->version == "1.5.0");
     CHECK(read(r->dir + "/rootfs/etc/version") == "1.5.0\n");
@@ -132,12 +140,17 @@ TEST_CASE("a wrong checksum is rejected and nothing is added", "[box][http]") {
     auto box = build_box(tmp, "x");
     http.serve("/b.box", box.bytes);
     Store store = Store::user();
-    auto r = add(store, {.name = "b", .source = http.url("/b.box"), .checksum = std::string(64, '0'),
-                         .checksum_type = "sha256", .download = quiet()});
+    auto r = add(store, {.name = "b",
+                         .source = http.url("/b.box"),
+                         .checksum = std::string(64, '0'),
+                         .checksum_type = "sha256",
+                         .download = quiet()});
     REQUIRE_FALSE(r);
-    CHECK(r.error().message().find("checksum mismatch for " + http.url("/b.box")) != std::string::npos);
+    CHECK(r.error().message().find("checksum mismatch for " + http.url("/b.box")) !=
+          std::string::npos);
     expect_nothing_installed(store);
-    CHECK(count_entries(home.boxes() + "/.downloads") <= 1);  // at most the lock file, never the bad bytes
+    CHECK(count_entries(home.boxes() + "/.downloads") <=
+          1);  // at most the lock file, never the bad bytes
 }
 
 TEST_CASE("a 404 is one line naming the URL and the status", "[box][http]") {
@@ -146,7 +159,8 @@ TEST_CASE("a 404 is one line naming the URL and the status", "[box][http]") {
     Store store = Store::user();
     auto r = add(store, {.name = "b", .source = http.url("/missing.box"), .download = quiet()});
     REQUIRE_FALSE(r);
-    CHECK(r.error().message().find(http.url("/missing.box") + " failed: HTTP 404") != std::string::npos);
+    CHECK(r.error().message().find(http.url("/missing.box") + " failed: HTTP 404") !=
+          std::string::npos);
     CHECK(r.error().kind() == env::ErrorKind::NotFound);
     CHECK(r.error().message().find('\n') == std::string::npos);
     expect_nothing_installed(store);
@@ -161,7 +175,10 @@ TEST_CASE("a dropped download is resumed with a range by the next add", "[box][h
     http.drop_after = static_cast<int64_t>(box.bytes.size() / 2);
     http.drops_left = 1;
     Store store = Store::user();
-    AddOptions o{.name = "b", .source = http.url("/b.box"), .checksum = box.sha256, .checksum_type = "sha256",
+    AddOptions o{.name = "b",
+                 .source = http.url("/b.box"),
+                 .checksum = box.sha256,
+                 .checksum_type = "sha256",
                  .download = quiet(0)};
     auto first = add(store, o);
     REQUIRE_FALSE(first);
@@ -189,8 +206,11 @@ TEST_CASE("a dropped connection is resumed within one add", "[box][http]") {
     http.drop_after = static_cast<int64_t>(box.bytes.size() / 3);
     http.drops_left = 2;
     Store store = Store::user();
-    auto r = add(store, {.name = "b", .source = http.url("/b.box"), .checksum = box.sha256,
-                         .checksum_type = "sha256", .download = quiet(3)});
+    auto r = add(store, {.name = "b",
+                         .source = http.url("/b.box"),
+                         .checksum = box.sha256,
+                         .checksum_type = "sha256",
+                         .download = quiet(3)});
     REQUIRE(r);
     auto reqs = http.requests();
     REQUIRE(reqs.size() == 3);
@@ -207,7 +227,10 @@ TEST_CASE("a server without range support makes the download start over once", "
     http.drop_after = static_cast<int64_t>(box.bytes.size() / 2);
     http.drops_left = 1;
     Store store = Store::user();
-    AddOptions o{.name = "b", .source = http.url("/b.box"), .checksum = box.sha256, .checksum_type = "sha256",
+    AddOptions o{.name = "b",
+                 .source = http.url("/b.box"),
+                 .checksum = box.sha256,
+                 .checksum_type = "sha256",
                  .download = quiet(0)};
     REQUIRE_FALSE(add(store, o));
     expect_nothing_installed(store);
@@ -258,7 +281,9 @@ TEST_CASE("a box in use by a known machine is not removed without --force", "[bo
     REQUIRE(env::sys::write_file_atomic(file, box.bytes));
     Store store = Store::user();
     REQUIRE(add(store, {.name = "u", .source = file, .checksum = box.sha256, .download = quiet()}));
-    REQUIRE(add(store, {.name = "u", .source = "file://" + file, .constraint = "1.1", .download = quiet()}));
+    REQUIRE(
+        add(store,
+            {.name = "u", .source = "file://" + file, .constraint = "1.1", .download = quiet()}));
     std::string index = home.path() + "/index.json";
     REQUIRE(env::sys::write_file_atomic(index, R"({"machines":[{"project_dir":"/p","machine":"web",
         "provider":"container","box":"u","box_version":"0","state":"running"}, {"bogus": 1}]})"));
@@ -289,7 +314,8 @@ TEST_CASE("Ctrl-C during a download leaves nothing half-added", "[box][http]") {
     ctrl_c.join();
     REQUIRE_FALSE(r);
     CHECK(r.error().kind() == env::ErrorKind::Interrupted);
-    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(4));  // not the 5 s stall timeout
+    CHECK(std::chrono::steady_clock::now() - start <
+          std::chrono::seconds(4));  // not the 5 s stall timeout
     expect_nothing_installed(store);
 }
 
@@ -304,10 +330,34 @@ TEST_CASE("a partial download longer than the file (416) starts over once", "[bo
     std::string part = store.download_path(http.url("/b.box"));
     REQUIRE(env::sys::make_dirs(home.boxes() + "/.downloads"));
     REQUIRE(env::sys::write_file_atomic(part, std::string(box.bytes.size() * 2, 'x')));
-    auto r = add(store, {.name = "b", .source = http.url("/b.box"), .checksum = box.sha256, .download = quiet()});
+    auto r = add(
+        store,
+        {.name = "b", .source = http.url("/b.box"), .checksum = box.sha256, .download = quiet()});
     REQUIRE(r);
     auto reqs = http.requests();
     REQUIRE(reqs.size() == 2);
     CHECK(reqs[0].status == 416);
     CHECK(reqs[1].range.empty());
+}
+
+TEST_CASE("a catalog behind a URL without .json is recognised once downloaded", "[box][http]") {
+    EnvHome home;
+    TempDir tmp;
+    HttpServer http;
+    auto b = build_box(tmp, "2.1", 4096);
+    http.serve("/v2/t-2.1.box", b.bytes);
+    http.serve("/v2/catalog", R"({"name":"t","versions":[{"version":"2.1","providers":[{"name":"container",
+        "url":"t-2.1.box","checksum_type":"sha256","checksum":")" + b.sha256 + R"("}]}]})");
+    Store store = Store::user();
+    auto r = add(store, {.name = "t", .source = http.url("/v2/catalog"), .constraint = ">= 2, < 3",
+                         .download = quiet()});
+    REQUIRE(r);
+    CHECK(r->version == "2.1");
+    CHECK(store.catalog_url("t") == http.url("/v2/catalog"));
+    // A range constraint on what is really a box file is a usage error.
+    auto bad = add(store, {.name = "u", .source = http.url("/v2/t-2.1.box"), .constraint = ">= 2",
+                           .download = quiet()});
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().kind() == env::ErrorKind::Usage);
+    CHECK(store.list()->size() == 1);
 }

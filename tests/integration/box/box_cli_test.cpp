@@ -21,7 +21,8 @@ struct Run {
 
 // Runs `env ARGS` with ENV_HOME set; stdout captured, stderr into out too after "\n--\n".
 Run env_cmd(const std::string& home, const std::string& args) {
-    std::string cmd = "ENV_HOME='" + home + "' " + std::string(ENV_BINARY_DIR) + "/env " + args + " 2>&1";
+    std::string cmd =
+        "ENV_HOME='" + home + "' " + std::string(ENV_BINARY_DIR) + "/env " + args + " 2>&1";
     Run r{-1, ""};
     FILE* p = ::popen(cmd.c_str(), "r");
     if (!p) return r;
@@ -49,13 +50,14 @@ TEST_CASE("env box add, list --json and remove work through the binary", "[box][
     auto missing = env_cmd(home.path(), "box add b " + http.url("/nope.box"));
     CHECK(missing.status == 5);  // not found
     CHECK(missing.out.find("HTTP 404") != std::string::npos);
-    auto bad = env_cmd(home.path(), "box add b " + http.url("/b.box") + " --checksum " + std::string(64, 'a'));
+    auto bad = env_cmd(home.path(),
+                       "box add b " + http.url("/b.box") + " --checksum " + std::string(64, 'a'));
     CHECK(bad.status == 1);
     CHECK(bad.out.find("checksum mismatch") != std::string::npos);
     CHECK(env_cmd(home.path(), "box list").out.find("no boxes installed") != std::string::npos);
 
-    auto added = env_cmd(home.path(), "box add b " + http.url("/b.box") + " --checksum " + box.sha256 +
-                                          " --checksum-type SHA256");
+    auto added = env_cmd(home.path(), "box add b " + http.url("/b.box") + " --checksum " +
+                                          box.sha256 + " --checksum-type SHA256");
     INFO(added.out);
     REQUIRE(added.status == 0);
     auto list = env_cmd(home.path(), "box list --json");

@@ -25,7 +25,8 @@ inline BuiltBox build_box(const TempDir& tmp, const std::string& tag, size_t pay
         std::mt19937 rng(static_cast<unsigned>(std::hash<std::string>{}(tag)));
         std::string noise(payload, '\0');
         for (auto& c : noise) c = static_cast<char>(rng());
-        w.file("metadata.json", R"({"provider":"container","format":"rootfs","arch":"x86_64","user":"root"})")
+        w.file("metadata.json",
+               R"({"provider":"container","format":"rootfs","arch":"x86_64","user":"root"})")
             .dir("rootfs")
             .dir("rootfs/etc")
             .file("rootfs/etc/version", tag + "\n")
@@ -50,8 +51,10 @@ public:
         ::setenv("ENV_HOME", dir_.path().c_str(), 1);
     }
     ~EnvHome() {
-        if (had_) ::setenv("ENV_HOME", old_.c_str(), 1);
-        else ::unsetenv("ENV_HOME");
+        if (had_)
+            ::setenv("ENV_HOME", old_.c_str(), 1);
+        else
+            ::unsetenv("ENV_HOME");
     }
     std::string path() const { return dir_.path(); }
     std::string boxes() const { return dir_.path() + "/boxes"; }

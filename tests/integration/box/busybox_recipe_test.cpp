@@ -20,12 +20,14 @@ TEST_CASE("the busybox recipe builds a box that adds from its catalog", "[box][r
     }
     EnvHome home;
     TempDir out;
-    std::string cmd = std::string(ENV_SOURCE_DIR) + "/boxes/busybox/build.sh " + out.path() + " >/dev/null";
+    std::string cmd =
+        std::string(ENV_SOURCE_DIR) + "/boxes/busybox/build.sh " + out.path() + " >/dev/null";
     REQUIRE(std::system(cmd.c_str()) == 0);
     Store store = Store::user();
     DownloadOptions quiet;
     quiet.progress = false;
-    auto b = add(store, {.name = "busybox", .source = out.path() + "/busybox.json", .download = quiet});
+    auto b =
+        add(store, {.name = "busybox", .source = out.path() + "/busybox.json", .download = quiet});
     REQUIRE(b);
     CHECK(b->version == "1.0.0");
     CHECK(b->metadata.provider == "container");
@@ -42,6 +44,9 @@ TEST_CASE("the busybox recipe builds a box that adds from its catalog", "[box][r
     CHECK(env::sys::exists(root + "/usr/lib64/ld-linux-x86-64.so.2"));
     // The same inputs give the same bytes.
     TempDir again;
-    REQUIRE(std::system((std::string(ENV_SOURCE_DIR) + "/boxes/busybox/build.sh " + again.path() + " >/dev/null").c_str()) == 0);
-    CHECK(*env::sys::read_file(out.path() + "/busybox.json") == *env::sys::read_file(again.path() + "/busybox.json"));
+    REQUIRE(std::system((std::string(ENV_SOURCE_DIR) + "/boxes/busybox/build.sh " + again.path() +
+                         " >/dev/null")
+                            .c_str()) == 0);
+    CHECK(*env::sys::read_file(out.path() + "/busybox.json") ==
+          *env::sys::read_file(again.path() + "/busybox.json"));
 }

@@ -32,7 +32,8 @@ HttpServer::HttpServer() {
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(listen_fd_, 16) != 0)
+    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+        ::listen(listen_fd_, 16) != 0)
         throw std::runtime_error("cannot listen on 127.0.0.1");
     socklen_t len = sizeof a;
     ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
@@ -120,13 +121,15 @@ void HttpServer::handle(int fd) {
         from = std::stoull(seen.range.substr(6));
         if (from >= body.size()) {
             seen.status = 416;
-            head = "HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */" + std::to_string(body.size()) + "\r\n";
+            head = "HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */" +
+                   std::to_string(body.size()) + "\r\n";
             body.clear();
             from = 0;
         } else {
             seen.status = 206;
-            head = "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes " + std::to_string(from) + "-" +
-                   std::to_string(body.size() - 1) + "/" + std::to_string(body.size()) + "\r\n";
+            head = "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes " + std::to_string(from) +
+                   "-" + std::to_string(body.size() - 1) + "/" + std::to_string(body.size()) +
+                   "\r\n";
         }
     } else {
         seen.status = 200;

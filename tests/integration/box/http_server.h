@@ -29,10 +29,10 @@ public:
     std::string url(const std::string& path) const;
     std::vector<SeenRequest> requests();
 
-    std::atomic<bool> ranges{true};          // honour Range: bytes=N-
-    std::atomic<int64_t> drop_after{-1};     // close after this many body bytes (-1: never)
-    std::atomic<int> drops_left{0};          // how many responses drop (then normal again)
-    std::atomic<bool> hang{false};           // read the request, never answer
+    std::atomic<bool> ranges{true};       // honour Range: bytes=N-
+    std::atomic<int64_t> drop_after{-1};  // close after this many body bytes (-1: never)
+    std::atomic<int> drops_left{0};       // how many responses drop (then normal again)
+    std::atomic<bool> hang{false};        // read the request, never answer
 
 private:
     void loop();

@@ -24,18 +24,25 @@ public:
     ArchiveWriter(const ArchiveWriter&) = delete;
     ArchiveWriter& operator=(const ArchiveWriter&) = delete;
 
-    ArchiveWriter& file(const std::string& name, const std::string& data, mode_t mode = 0644, int uid = 0) {
+    ArchiveWriter& file(const std::string& name, const std::string& data, mode_t mode = 0644,
+                        int uid = 0) {
         return add(name, AE_IFREG, mode, data, "", "", 0, uid);
     }
-    ArchiveWriter& dir(const std::string& name, mode_t mode = 0755) { return add(name, AE_IFDIR, mode, "", "", "", 0); }
+    ArchiveWriter& dir(const std::string& name, mode_t mode = 0755) {
+        return add(name, AE_IFDIR, mode, "", "", "", 0);
+    }
     ArchiveWriter& symlink(const std::string& name, const std::string& target) {
         return add(name, AE_IFLNK, 0777, "", target, "", 0);
     }
     ArchiveWriter& hardlink(const std::string& name, const std::string& target) {
         return add(name, AE_IFREG, 0644, "", "", target, 0);
     }
-    ArchiveWriter& chardev(const std::string& name, dev_t rdev) { return add(name, AE_IFCHR, 0666, "", "", "", rdev); }
-    ArchiveWriter& fifo(const std::string& name) { return add(name, AE_IFIFO, 0644, "", "", "", 0); }
+    ArchiveWriter& chardev(const std::string& name, dev_t rdev) {
+        return add(name, AE_IFCHR, 0666, "", "", "", rdev);
+    }
+    ArchiveWriter& fifo(const std::string& name) {
+        return add(name, AE_IFIFO, 0644, "", "", "", 0);
+    }
     // A file whose data is n zero bytes, written in chunks (for size limits).
     ArchiveWriter& zeros(const std::string& name, size_t n) {
         archive_entry* e = entry(name, AE_IFREG, 0644, n);
@@ -58,7 +65,8 @@ public:
     }
 
 private:
-    archive_entry* entry(const std::string& name, mode_t type, mode_t mode, size_t size, int uid = 0) {
+    archive_entry* entry(const std::string& name, mode_t type, mode_t mode, size_t size,
+                         int uid = 0) {
         archive_entry* e = archive_entry_new();
         archive_entry_set_pathname(e, name.c_str());
         archive_entry_set_filetype(e, type);
@@ -70,12 +78,14 @@ private:
         return e;
     }
     ArchiveWriter& add(const std::string& name, mode_t type, mode_t mode, const std::string& data,
-                       const std::string& symlink, const std::string& hardlink, dev_t rdev, int uid = 0) {
+                       const std::string& symlink, const std::string& hardlink, dev_t rdev,
+                       int uid = 0) {
         archive_entry* e = entry(name, type, mode, hardlink.empty() ? data.size() : 0, uid);
         if (!symlink.empty()) archive_entry_set_symlink(e, symlink.c_str());
         if (!hardlink.empty()) archive_entry_set_hardlink(e, hardlink.c_str());
         if (rdev) archive_entry_set_rdev(e, rdev);
-        if (archive_write_header(a_, e) != ARCHIVE_OK) throw std::runtime_error(archive_error_string(a_));
+        if (archive_write_header(a_, e) != ARCHIVE_OK)
+            throw std::runtime_error(archive_error_string(a_));
         if (!data.empty()) archive_write_data(a_, data.data(), data.size());
         archive_entry_free(e);
         return *this;

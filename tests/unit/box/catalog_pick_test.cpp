@@ -38,7 +38,8 @@ TEST_CASE("a catalog picks the newest version matching constraint and provider",
 }
 
 TEST_CASE("relative box urls resolve against the catalog's URL or path", "[box]") {
-    CHECK(resolve_url("http://127.0.0.1:8080/c/cat.json?x=1", "b.box") == "http://127.0.0.1:8080/c/b.box");
+    CHECK(resolve_url("http://127.0.0.1:8080/c/cat.json?x=1", "b.box") ==
+          "http://127.0.0.1:8080/c/b.box");
     CHECK(resolve_url("http://127.0.0.1:8080", "b.box") == "http://127.0.0.1:8080/b.box");
     CHECK(resolve_url("cat.json", "b.box") == "b.box");
     CHECK(resolve_url("/a/cat.json", "https://x/b.box") == "https://x/b.box");
@@ -49,6 +50,8 @@ TEST_CASE("a catalog without name or with a bad version is rejected", "[box]") {
     auto bad = Catalog::parse(R"({"name":"x","versions":[{"version":"one"}]})", "c.json");
     REQUIRE_FALSE(bad);
     CHECK(bad.error().message().find("c.json") != std::string::npos);
-    CHECK_FALSE(Catalog::parse(R"({"name":"x","versions":[{"version":"1","providers":[{"name":"kvm","url":"u",
-        "checksum":"a","checksum_type":"crc"}]}]})", "c.json"));
+    CHECK_FALSE(Catalog::parse(
+        R"({"name":"x","versions":[{"version":"1","providers":[{"name":"kvm","url":"u",
+        "checksum":"a","checksum_type":"crc"}]}]})",
+        "c.json"));
 }

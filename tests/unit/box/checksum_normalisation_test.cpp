@@ -9,7 +9,8 @@ TEST_CASE("checksums compare after normalising case and whitespace", "[box]") {
     CHECK(verify_checksum("x", "sha256", "ABCDEF\n", "abcdef"));
     auto bad = verify_checksum("http://h/b.box", "sha256", "abc", "abd");
     REQUIRE_FALSE(bad);
-    CHECK(bad.error().message() == "checksum mismatch for http://h/b.box: expected sha256 abc, got abd");
+    CHECK(bad.error().message() ==
+          "checksum mismatch for http://h/b.box: expected sha256 abc, got abd");
 }
 
 TEST_CASE("checksum types are case-insensitive and limited to the known four", "[box]") {

@@ -37,9 +37,13 @@ TEST_CASE("bad metadata is rejected with the field named", "[box]") {
     CHECK(msg("not json").find("metadata.json") != std::string::npos);
     CHECK(msg("[1]").find("not a JSON object") != std::string::npos);
     CHECK(msg("{}").find("'provider' is missing") != std::string::npos);
-    CHECK(msg(R"({"provider":"virtualbox"})").find("unknown provider 'virtualbox'") != std::string::npos);
-    CHECK(msg(R"({"provider":"container","user":7})").find("'user' must be a string") != std::string::npos);
+    CHECK(msg(R"({"provider":"virtualbox"})").find("unknown provider 'virtualbox'") !=
+          std::string::npos);
+    CHECK(msg(R"({"provider":"container","user":7})").find("'user' must be a string") !=
+          std::string::npos);
     CHECK(msg(R"({"provider":"container","format":"qcow2"})").find("format") != std::string::npos);
-    CHECK(msg(R"({"provider":"container","rootfs":"../up"})").find("inside the box") != std::string::npos);
-    CHECK(msg(R"({"provider":"kvm","kernel":"/boot/vmlinuz","disk":"d"})").find("'kernel'") != std::string::npos);
+    CHECK(msg(R"({"provider":"container","rootfs":"../up"})").find("inside the box") !=
+          std::string::npos);
+    CHECK(msg(R"({"provider":"kvm","kernel":"/boot/vmlinuz","disk":"d"})").find("'kernel'") !=
+          std::string::npos);
 }

@@ -13,7 +13,8 @@ static bool ok(const std::string& c, const std::string& v) {
     return vc->matches(*ver);
 }
 
-TEST_CASE("versions compare like RubyGems: numeric segments, trailing zeros, prereleases", "[box]") {
+TEST_CASE("versions compare like RubyGems: numeric segments, trailing zeros, prereleases",
+          "[box]") {
     auto v = [](const char* s) { return *Version::parse(s); };
     CHECK(v("1.10") > v("1.9"));
     CHECK(v("1.0") == v("1"));
