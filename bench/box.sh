@@ -2,14 +2,15 @@
 # `env box add` of a ~200 MB box from a local HTTP server, side by side with `curl -o`
 # followed by `tar -x` of the same file. Target: env within 1.1x of curl+tar.
 #   bench/box.sh [ENV_BINARY]        (default: build/env)
-# Needs: curl, tar, gzip, python3 (http.server). ROUNDS=N (default 3), COMPRESS=gzip|zstd|none.
+# Needs: curl, tar, gzip, python3 (http.server). ROUNDS=N (default 3), COMPRESS=gzip|zstd|none,
+# BENCH_DIR=where the box, the server and both extractions live (default /tmp).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 env_bin=$(readlink -f "${1:-$repo/build/env}")
 [ -x "$env_bin" ] || { echo "no env binary at $env_bin (build first)" >&2; exit 1; }
 rounds=${ROUNDS:-3}
 compress=${COMPRESS:-gzip}
-work=$(mktemp -d /tmp/env-bench-box.XXXXXX)
+work=$(mktemp -d "${BENCH_DIR:-/tmp}/env-bench-box.XXXXXX")
 server=
 cleanup() {
     [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
@@ -40,35 +41,30 @@ server=$!
 url=http://127.0.0.1:$port/bench.box
 for _ in $(seq 50); do curl -sf -o /dev/null -r 0-0 "$url" && break; sleep 0.1; done
 
-now() { date +%s.%N; }
 calc() { awk "BEGIN { print $1 }"; }
-best_ref=999999; best_env=999999; best_envck=999999
-for r in $(seq "$rounds"); do
-    sync
+# Runs a command; prints "wall user+sys" seconds. On a shared machine the wall clock swings
+# with other load; CPU seconds much less, so both are shown.
+measure() {
+    local TIMEFORMAT='%R %U %S' out
+    out=$({ time "$@" >/dev/null 2>&1; } 2>&1)
+    awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' <<<"$out"
+}
+reference() {
     rm -rf "$work/ref" && mkdir -p "$work/ref/x"
-    t0=$(now)
     curl -sS -o "$work/ref/bench.box" "$url"
     tar $tarflag -xpf "$work/ref/bench.box" -C "$work/ref/x"
-    t1=$(now)
-    ref=$(calc "$t1 - $t0")
-    rm -rf "$work/ref"
-
-    sync
+}
+env_add() {
     rm -rf "$work/home"
-    t0=$(now)
-    ENV_HOME=$work/home "$env_bin" box add bench "$url" >/dev/null 2>&1
-    t1=$(now)
-    envt=$(calc "$t1 - $t0")
-
-    sync
-    rm -rf "$work/home"
-    t0=$(now)
-    ENV_HOME=$work/home "$env_bin" box add bench "$url" --checksum "$sum" >/dev/null 2>&1
-    t1=$(now)
-    envck=$(calc "$t1 - $t0")
-    rm -rf "$work/home"
-
-    printf 'round %d: curl+tar %.2fs   env box add %.2fs   env box add --checksum %.2fs\n' "$r" "$ref" "$envt" "$envck"
+    ENV_HOME=$work/home "$env_bin" box add bench "$url" "$@"
+}
+best_ref=999999; best_env=999999; best_envck=999999
+for r in $(seq "$rounds"); do
+    sync; read -r ref ref_cpu < <(measure reference); rm -rf "$work/ref"
+    sync; read -r envt env_cpu < <(measure env_add)
+    sync; read -r envck envck_cpu < <(measure env_add --checksum "$sum"); rm -rf "$work/home"
+    printf 'round %d: curl+tar %.2fs (cpu %.2fs)   env box add %.2fs (cpu %.2fs)   --checksum %.2fs (cpu %.2fs)\n' \
+        "$r" "$ref" "$ref_cpu" "$envt" "$env_cpu" "$envck" "$envck_cpu"
     best_ref=$(calc "($ref < $best_ref) ? $ref : $best_ref")
     best_env=$(calc "($envt < $best_env) ? $envt : $best_env")
     best_envck=$(calc "($envck < $best_envck) ? $envck : $best_envck")
