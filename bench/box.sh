@@ -13,7 +13,7 @@ compress=${COMPRESS:-gzip}
 work=$(mktemp -d "${BENCH_DIR:-/tmp}/env-bench-box.XXXXXX")
 server=
 cleanup() {
-    [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+    if [ -n "$server" ]; then kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -42,12 +42,12 @@ url=http://127.0.0.1:$port/bench.box
 for _ in $(seq 50); do curl -sf -o /dev/null -r 0-0 "$url" && break; sleep 0.1; done
 
 calc() { awk "BEGIN { print $1 }"; }
-# Runs a command; prints "wall user+sys" seconds. On a shared machine the wall clock swings
-# with other load; CPU seconds much less, so both are shown.
+# Runs a command; prints "wall cpu rc": seconds, user+sys seconds, 0 or 1 when it failed.
+# On a shared machine the wall clock swings with other load; CPU seconds much less.
 measure() {
     local TIMEFORMAT='%R %U %S' out
-    out=$({ time "$@" >/dev/null 2>&1; } 2>&1)
-    awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' <<<"$out"
+    out=$({ time "$@" >/dev/null 2>&1 || echo "FAILED" >&2; } 2>&1)
+    awk -v rc=0 '/FAILED/ { rc = 1; next } { w = $1; c = $2 + $3 } END { printf "%.2f %.2f %d\n", w, c, rc }' <<<"$out"
 }
 reference() {
     rm -rf "$work/ref" && mkdir -p "$work/ref/x"
@@ -60,9 +60,10 @@ env_add() {
 }
 best_ref=999999; best_env=999999; best_envck=999999
 for r in $(seq "$rounds"); do
-    sync; read -r ref ref_cpu < <(measure reference); rm -rf "$work/ref"
-    sync; read -r envt env_cpu < <(measure env_add)
-    sync; read -r envck envck_cpu < <(measure env_add --checksum "$sum"); rm -rf "$work/home"
+    sync; read -r ref ref_cpu rc1 < <(measure reference); rm -rf "$work/ref"
+    sync; read -r envt env_cpu rc2 < <(measure env_add)
+    sync; read -r envck envck_cpu rc3 < <(measure env_add --checksum "$sum"); rm -rf "$work/home"
+    [ "$rc1$rc2$rc3" = 000 ] || { echo "a run failed (curl+tar $rc1, env $rc2, env --checksum $rc3)" >&2; exit 1; }
     printf 'round %d: curl+tar %.2fs (cpu %.2fs)   env box add %.2fs (cpu %.2fs)   --checksum %.2fs (cpu %.2fs)\n' \
         "$r" "$ref" "$ref_cpu" "$envt" "$env_cpu" "$envck" "$envck_cpu"
     best_ref=$(calc "($ref < $best_ref) ? $ref : $best_ref")
