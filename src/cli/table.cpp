@@ -21,6 +21,7 @@ std::string Table::render() const {
             if (i + 1 < rows_[n].size()) cell.resize(width[i] + 2, ' ');
             line += cell;
         }
+        while (!line.empty() && line.back() == ' ') line.pop_back();
         out += (n == 0 ? term::paint("1", line) : line) + "\n";
     }
     return out;

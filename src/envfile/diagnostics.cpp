@@ -4,7 +4,31 @@
 
 namespace env::envfile {
 
+namespace {
+
+// One problem per line: a multi-line key or value quoted in a message must not split it.
+std::string one_line(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        if (c == '\n')
+            out += "\\n";
+        else if (c == '\r')
+            out += "\\r";
+        else if (c == '\t')
+            out += "\\t";
+        else if (static_cast<unsigned char>(c) < 0x20)
+            out += '?';
+        else
+            out += c;
+    }
+    return out;
+}
+
+}  // namespace
+
 void Diagnostics::error(Mark at, std::string message) {
+    if (message.find_first_of("\n\r\t") != std::string::npos) message = one_line(message);
     for (auto& i : items_)
         if (i.at.line == at.line && i.at.col == at.col && i.message == message) return;
     items_.push_back({at, std::move(message)});

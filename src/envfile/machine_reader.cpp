@@ -227,7 +227,7 @@ void read_machines(Reader& r, const Field& f, const Defaults& defaults,
                     "machine '" + entry.name +
                         "' has a for: loop but no ${...} in its name, "
                         "so every iteration would get the same name (write e.g. '" +
-                        entry.name + "${i}')");
+                        entry.name + "${" + iterations[0].at(0).first + "}')");
             iterations.resize(1);
         }
         for (auto& vars : iterations) {

@@ -89,8 +89,14 @@ void read_network_definitions(Reader& r, const Field& f, std::map<std::string, N
             Network net;
             net.name = k.name;
             net.mark = Reader::mark(k.key);
+            size_t before = r.diag.size();
             read_network(r, k, net);
-            out.emplace(k.name, std::move(net));
+            // A network with a reported problem is left out, and attachments to it are not
+            // checked: "no subnet" on every machine would only repeat the first message.
+            if (r.diag.size() == before)
+                out.emplace(k.name, std::move(net));
+            else
+                r.broken_networks.insert(k.name);
         },
         true);
 }
@@ -142,6 +148,7 @@ void read_attachments(Reader& r, const Field& f, std::vector<NetworkAttachment>&
             return;
         }
         auto it = r.networks->find(a.network);
+        if (it == r.networks->end() && r.broken_networks.count(a.network)) return;
         if (it == r.networks->end()) {
             std::vector<std::string_view> names;
             for (auto& [n, _] : *r.networks) names.push_back(n);

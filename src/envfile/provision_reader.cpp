@@ -119,6 +119,11 @@ void read_provisioners(Reader& r, const Field& f, std::vector<Provisioner>& out)
     r.list(f, [&](const Field& item, size_t) {
         Provisioner p;
         p.mark = Reader::mark(item.value);
+        if (item.value.IsScalar()) {  // "- apt-get update": the kind is missing
+            r.error(item, "a provisioner entry says its kind: write '- shell: " +
+                              item.value.Scalar().substr(0, 40) + "' (or '- file: {...}')");
+            return;
+        }
         size_t count = 0;
         bool ok = r.map(item, kinds, [&](const Field& k) {
             if (++count > 1) {

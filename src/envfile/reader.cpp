@@ -68,6 +68,8 @@ bool Reader::map(const Field& f, std::span<const std::string_view> keys,
                 error(km,
                       "YAML merge keys (<<) are not supported; put shared settings in "
                       "'defaults:' instead");
+            else if (name.size() > 40)  // likely a run-on from a YAML indentation slip
+                error(km, "unknown key '" + name.substr(0, 40) + "...' in '" + f.name + "'");
             else
                 error(km,
                       "unknown key '" + name + "' in '" + f.name + "'" + did_you_mean(name, keys));

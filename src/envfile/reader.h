@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -40,6 +41,7 @@ public:
     const Vars* vars = &no_vars_;
     std::string machine;  // the machine being read when it comes from a loop, else ""
     const std::map<std::string, Network>* networks = nullptr;
+    std::set<std::string> broken_networks;  // defined, but with a reported problem
 
     static const Vars& no_vars() { return no_vars_; }
     static Mark mark(const YAML::Node& n);

@@ -245,12 +245,48 @@ Result<> Netlink::add_default_route(const std::string& gateway) {
     return transact("add default route via " + gateway, m.bytes());
 }
 
-Result<std::vector<std::string>> Netlink::links() {
+Result<std::vector<Netlink::Link>> Netlink::links() {
+    Message m(RTM_GETLINK, NLM_F_DUMP);
+    m.put(link_info());
+    auto& req = m.bytes();
+    auto* h = reinterpret_cast<struct nlmsghdr*>(req.data());
+    h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;  // a dump is answered by NLMSG_DONE, no ACK
+    h->nlmsg_seq = ++seq_;
+    if (::send(fd_.get(), req.data(), req.size(), 0) < 0) return fail_errno("list links");
+    std::vector<Link> out;
+    std::vector<char> buf(32768);
+    for (;;) {
+        ssize_t n = ::recv(fd_.get(), buf.data(), buf.size(), 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return fail_errno("list links");
+        }
+        for (auto* r = reinterpret_cast<struct nlmsghdr*>(buf.data());
+             NLMSG_OK(r, static_cast<size_t>(n)); r = NLMSG_NEXT(r, n)) {
+            if (r->nlmsg_seq != seq_) continue;
+            if (r->nlmsg_type == NLMSG_DONE) return out;
+            if (r->nlmsg_type == NLMSG_ERROR)
+                return fail(ErrorKind::Io, "list links",
+                            -static_cast<struct nlmsgerr*>(NLMSG_DATA(r))->error);
+            if (r->nlmsg_type != RTM_NEWLINK) continue;
+            auto* info = static_cast<struct ifinfomsg*>(NLMSG_DATA(r));
+            Link l;
+            l.index = info->ifi_index;
+            int len = static_cast<int>(IFLA_PAYLOAD(r));
+            for (auto* a = IFLA_RTA(info); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+                if (a->rta_type == IFLA_IFNAME) l.name = static_cast<const char*>(RTA_DATA(a));
+                if (a->rta_type == IFLA_MASTER) l.master = *static_cast<const int*>(RTA_DATA(a));
+            }
+            out.push_back(std::move(l));
+        }
+    }
+}
+
+Result<std::vector<std::string>> Netlink::ports_of(const std::string& bridge) {
+    int idx = TRY(index_of(bridge));
     std::vector<std::string> out;
-    struct if_nameindex* list = ::if_nameindex();
-    if (!list) return fail_errno("list network interfaces");
-    for (auto* p = list; p->if_index != 0; ++p) out.emplace_back(p->if_name);
-    ::if_freenameindex(list);
+    for (auto& l : TRY(links()))
+        if (l.master == idx) out.push_back(l.name);
     return out;
 }
 

@@ -38,8 +38,16 @@ public:
 
     Result<int> index_of(const std::string& name) const;
     bool exists(const std::string& name) const;
-    // Names of all links, e.g. to find leftovers that start with a project's prefix.
-    Result<std::vector<std::string>> links();
+    struct Link {
+        std::string name;
+        int index = 0;
+        int master = 0;  // index of the bridge it is attached to, 0 when none
+    };
+    // Every link of this namespace, asked of the kernel (sysfs shows the namespace that
+    // mounted it, which need not be ours).
+    Result<std::vector<Link>> links();
+    // Names of the links attached to a bridge.
+    Result<std::vector<std::string>> ports_of(const std::string& bridge);
 
 private:
     explicit Netlink(UniqueFd fd) : fd_(std::move(fd)) {}

@@ -1,5 +1,6 @@
 #include "util/sys.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <sys/stat.h>
@@ -101,6 +102,18 @@ Result<> remove_tree(const std::string& path) {
     if (::nftw(path.c_str(), rm, 64, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) != 0)
         return fail_errno("remove " + path);
     return {};
+}
+
+Result<std::vector<std::string>> list_dir(const std::string& path) {
+    DIR* d = ::opendir(path.c_str());
+    if (!d) return fail_errno("open directory " + path);
+    std::vector<std::string> out;
+    while (struct dirent* e = ::readdir(d)) {
+        std::string n = e->d_name;
+        if (n != "." && n != "..") out.push_back(std::move(n));
+    }
+    ::closedir(d);
+    return out;
 }
 
 bool exists(const std::string& path) {

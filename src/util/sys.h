@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/error.h"
 #include "util/unique_fd.h"
@@ -26,6 +27,9 @@ Result<> write_file_atomic(const std::string& path, std::string_view data, mode_
 Result<> make_dirs(const std::string& path, mode_t mode = 0755);
 // rm -rf that does not follow symlinks and stays on one filesystem.
 Result<> remove_tree(const std::string& path);
+
+// Names in a directory, without "." and "..", in no particular order.
+Result<std::vector<std::string>> list_dir(const std::string& path);
 
 bool exists(const std::string& path);
 bool is_dir(const std::string& path);

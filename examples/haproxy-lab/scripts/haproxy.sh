@@ -4,6 +4,19 @@
 set -eu
 [ $# -gt 0 ] || { echo "usage: $0 WEB_IP..." >&2; exit 2; }
 
+# Stops the daemon whose pid file is given and waits until it is gone, so that the new
+# instance can bind its ports (provisioners upload one script at a time: no shared library).
+stop_pidfile() {
+    [ -s "$1" ] || return 0
+    pid=$(head -n 1 "$1")
+    kill "$pid" 2>/dev/null || return 0
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.5
+    done
+    kill -9 "$pid" 2>/dev/null || true
+}
+
 export DEBIAN_FRONTEND=noninteractive
 apt-get install -y -q haproxy
 
@@ -56,7 +69,7 @@ if [ -d /run/systemd/system ]; then  # systemd is the init
     systemctl restart haproxy
 else
     # No systemd (a minimal container): run it directly, replacing an older instance.
-    [ -f /run/haproxy.pid ] && kill "$(cat /run/haproxy.pid)" 2>/dev/null || true
+    stop_pidfile /run/haproxy.pid
     haproxy -D -f "$cfg" -p /run/haproxy.pid
 fi
 echo "haproxy: round robin over $*"

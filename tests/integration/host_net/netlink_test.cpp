@@ -12,39 +12,13 @@
 #include <functional>
 
 #include "net/netlink.h"
-#include "test_support.h"
+#include "netns.h"
 
 using namespace env;
 
 namespace {
-
-// Runs body in a forked child inside a fresh network namespace; the child's failures come
-// back as its exit status and a message on stderr.
-bool in_new_netns(const std::function<std::string()>& body) {
-    if (::geteuid() != 0) {
-        WARN("skipped: network namespaces need root");
-        return true;
-    }
-    pid_t pid = ::fork();
-    if (pid == 0) {
-        if (::unshare(CLONE_NEWNET) != 0) ::_exit(2);
-        std::string err = body();
-        if (!err.empty()) std::fprintf(stderr, "%s\n", err.c_str());
-        ::_exit(err.empty() ? 0 : 1);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
-#define EXPECT_OK(expr)                                                        \
-    do {                                                                       \
-        auto r_ = (expr);                                                      \
-        if (!r_) return std::string(#expr ": ") + r_.error().what();           \
-    } while (0)
-
 std::string sh(const std::string& cmd) { return test::run(cmd).out; }
-
+using test::in_new_netns;
 }  // namespace
 
 TEST_CASE("a bridge with an address and a veth attached comes up", "[root][netns]") {
@@ -148,8 +122,12 @@ TEST_CASE("errors name the operation and the kernel's reason", "[root][netns]") 
         auto names = nl->links();
         if (!names) return names.error().what();
         bool found = false;
-        for (auto& n : *names) found |= n == "envm0";
+        for (auto& n : *names) found |= n.name == "envm0";
         if (!found) return std::string("macvlan not listed");
+        EXPECT_OK(nl->create_veth("envp0", "envp1"));
+        EXPECT_OK(nl->set_master("envp0", "envd0"));
+        auto ports = nl->ports_of("envd0");
+        if (!ports || *ports != std::vector<std::string>{"envp0"}) return std::string("ports_of");
         return std::string();
     }));
 }

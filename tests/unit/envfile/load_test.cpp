@@ -4,6 +4,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 
 #include "envfile/load.h"
 
@@ -120,4 +122,70 @@ TEST_CASE("loading the haproxy lab takes milliseconds, not seconds", "[envfile]"
         runs;
     WARN("haproxy-lab load: " << us << " us per load");
     CHECK(us < 50000);
+}
+
+TEST_CASE("every good Envfile loads into the machines its first line lists", "[envfile]") {
+    // First line of each file: "# machines: NAME..." in order.
+    size_t count = 0;
+    for (auto& entry : fs::directory_iterator(good_dir)) {
+        if (entry.path().extension() != ".Envfile") continue;
+        ++count;
+        INFO(entry.path().filename().string());
+        std::ifstream in(entry.path());
+        std::string first;
+        std::getline(in, first);
+        REQUIRE(first.starts_with("# machines: "));
+        std::istringstream names(first.substr(12));
+        std::vector<std::string> expected{std::istream_iterator<std::string>(names), {}};
+        auto e = load_good(entry.path().filename().string());
+        std::vector<std::string> got;
+        for (auto& m : e.machines) got.push_back(m.name);
+        CHECK(got == expected);
+    }
+    CHECK(count >= 5);
+}
+
+TEST_CASE("arithmetic and loops reach every kind of value", "[envfile]") {
+    auto e = load_good("spread.Envfile");
+    auto& n3 = *e.find("n3");
+    CHECK(n3.cpus == 2);
+    CHECK(n3.memory == 1024ull << 20);
+    CHECK(n3.networks.at(0).ip == "192.168.100.165");
+    CHECK(n3.ports.at(0).host == 2203);
+    auto c = load_good("cartesian.Envfile");
+    CHECK(c.find("z2-3")->hostname == "node-3.z2.lab");
+    CHECK(c.find("z2-3")->networks.at(0).ip == "172.16.2.3");
+    CHECK(c.find("z1-2")->provision.at(0).inline_script == "echo 1 2 ${PATH}");
+    CHECK(c.find("db-west")->hostname == "db.west.lab");
+    auto d = load_good("dhcp_and_bridged.Envfile");
+    CHECK(d.find("client")->networks.at(0).dhcp);
+    CHECK(d.find("router")->networks.at(0).dhcp);
+    CHECK(d.find("router")->networks.at(1).ip == "10.77.0.1");
+}
+
+TEST_CASE("CRLF line endings load, and positions stay the same", "[envfile]") {
+    auto ok = envfile::load_string("machines:\r\n  a:\r\n    box: debian-12\r\n", "Envfile");
+    REQUIRE(ok);
+    CHECK(ok->machines.at(0).box.name == "debian-12");
+    auto bad = envfile::load_string("machines:\r\n  a:\r\n    box: debian-12\r\n    cpu: 2\r\n",
+                                    "Envfile");
+    REQUIRE(!bad);
+    CHECK(bad.error().message() == "Envfile:4:5: unknown key 'cpu' in 'a'; did you mean 'cpus'?");
+}
+
+TEST_CASE("one host port may serve tcp and udp, or two different addresses", "[envfile]") {
+    auto r = envfile::load_string(
+        "machines:\n"
+        "  dns:\n"
+        "    box: debian-12\n"
+        "    ports:\n"
+        "      - {guest: 53, host: 5353, protocol: udp}\n"
+        "      - {guest: 53, host: 5353, protocol: tcp}\n"
+        "  web:\n"
+        "    box: debian-12\n"
+        "    ports:\n"
+        "      - {guest: 53, host: 5353, host_ip: 127.0.0.2}\n",
+        "Envfile");
+    INFO((r ? "" : r.error().message()));
+    CHECK(r);
 }

@@ -135,3 +135,18 @@ TEST_CASE("a machine that is not a mapping gets one message, not follow-ups", "[
     CHECK(r.error().message() ==
           "Envfile:2:8: 'web' must be a mapping of keys to values, not a string");
 }
+
+TEST_CASE("a broken network definition is reported once, not again by each machine", "[envfile]") {
+    auto r = envfile::load_string(
+        "networks:\n"
+        "  lab: {type: host-only, subnet: 10.0.0/24}\n"
+        "machines:\n"
+        "  web${i}:\n"
+        "    for: {i: 1..3}\n"
+        "    box: debian-12\n"
+        "    networks: [{network: lab, ip: \"10.0.0.${i + 1}\"}]\n",
+        "Envfile");
+    REQUIRE(!r);
+    CHECK(r.error().message() ==
+          "Envfile:2:34: subnet '10.0.0' is not an IPv4 address (needs 4 octets)");
+}

@@ -1,0 +1,73 @@
+#pragma once
+// A machine's cgroup, named env-<project>-<machine> at the top of the host's hierarchy (or
+// hierarchies), holding the container's processes and its limits. Two implementations
+// behind this one interface: cgroup_v1.cpp (one directory per controller hierarchy, as on
+// hybrid hosts such as the development machines) and cgroup_v2.cpp (the unified tree of
+// systemd hosts). Which one applies is read from /proc/self/mountinfo.
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "providers/container/cgroup_limits.h"
+#include "providers/container/mount_plan.h"
+#include "util/error.h"
+
+namespace env::container {
+
+// The controllers the container provider manages.
+inline const std::vector<std::string>& managed_controllers() {
+    static const std::vector<std::string> c = {"cpuset", "cpu", "memory", "pids"};
+    return c;
+}
+
+struct CgroupLayout {
+    bool v2 = false;
+    std::string v2_root;  // mount point of the unified hierarchy (v2 only)
+    struct V1Hierarchy {
+        std::string mount_point;  // e.g. /sys/fs/cgroup/cpu,cpuacct
+        std::string options;      // the hierarchy's controllers, e.g. "cpu,cpuacct"
+    };
+    std::map<std::string, V1Hierarchy> v1;  // managed controller -> its hierarchy
+};
+
+// Hybrid hosts (v1 controllers plus an empty unified mount) count as v1: the controllers
+// live where they are bound.
+Result<CgroupLayout> detect_cgroup_layout(std::string_view mountinfo);
+
+class Cgroup {
+public:
+    virtual ~Cgroup() = default;
+    virtual bool v2() const = 0;
+    // Makes the directories and writes the limits. Existing directories are reused.
+    virtual Result<> create(const CgroupLimits& limits) = 0;
+    virtual Result<> add(pid_t pid) = 0;
+    // Every process in the cgroup, from whichever hierarchy lists them.
+    virtual Result<std::vector<pid_t>> procs() const = 0;
+    virtual bool exists() const = 0;
+    // Kills what is still inside (SIGKILL), waits for it to go, removes the directories.
+    // Idempotent: a missing cgroup is fine.
+    virtual Result<> remove() = 0;
+    // The cgroup filesystems to mount read-only inside the container.
+    virtual std::vector<CgroupMount> inner_mounts() const = 0;
+    // Host directories, for messages and leak checks.
+    virtual std::vector<std::string> paths() const = 0;
+};
+
+std::unique_ptr<Cgroup> make_cgroup_v1(const CgroupLayout& layout, const std::string& name);
+std::unique_ptr<Cgroup> make_cgroup_v2(const std::string& root, const std::string& name);
+std::unique_ptr<Cgroup> make_cgroup(const CgroupLayout& layout, const std::string& name);
+// The host's layout from /proc/self/mountinfo.
+Result<std::unique_ptr<Cgroup>> open_host_cgroup(const std::string& name);
+
+std::string cgroup_name(const std::string& project, const std::string& machine);
+
+// Shared by both implementations.
+Result<> write_cgroup_value(const std::string& path, const std::string& value);
+Result<std::vector<pid_t>> read_cgroup_procs(const std::string& dir);
+Result<> kill_and_remove_dirs(const std::vector<std::string>& dirs);
+
+}  // namespace env::container

@@ -1,0 +1,398 @@
+#include "providers/container/container_process.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+
+#include "providers/container/capabilities.h"
+#include "providers/container/machine_files.h"
+#include "providers/container/mini_init.h"
+#include "providers/container/rootfs.h"
+#include "providers/container/tap_device.h"
+#include "util/sys.h"
+
+namespace env::container {
+namespace {
+
+constexpr int kSyncFd = 3;
+
+void send_msg(const std::string& m) {
+    ::send(kSyncFd, m.data(), m.size(), MSG_NOSIGNAL);
+}
+
+Result<> send_fd(int fd) {
+    char tag = 'T';
+    iovec iov{&tag, 1};
+    alignas(cmsghdr) char buf[CMSG_SPACE(sizeof(int))] = {};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = buf;
+    msg.msg_controllen = sizeof buf;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    if (::sendmsg(kSyncFd, &msg, MSG_NOSIGNAL) != 1) return fail_errno("send the tap fd");
+    return {};
+}
+
+Result<> attach_console() {
+    // A session of its own with the console as controlling terminal, like a booted system.
+    int fd = ::open("/dev/console", O_RDWR | O_NOCTTY);
+    if (fd < 0) return fail_errno("open /dev/console");
+    termios t;
+    if (::tcgetattr(fd, &t) == 0) {
+        t.c_oflag &= ~static_cast<tcflag_t>(ONLCR);  // console.log gets \n, not \r\n
+        ::tcsetattr(fd, TCSANOW, &t);
+    }
+    if (::setsid() < 0) return fail_errno("setsid");
+    if (::ioctl(fd, TIOCSCTTY, 0) != 0) return fail_errno("TIOCSCTTY /dev/console");
+    for (int i = 0; i < 3; ++i)
+        if (::dup2(fd, i) < 0) return fail_errno("dup2 console");
+    if (fd > 2) ::close(fd);
+    return {};
+}
+
+int recv_fd_blocking(std::string* tag) {
+    char buf[64];
+    iovec iov{buf, sizeof buf};
+    alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int))] = {};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = cbuf;
+    msg.msg_controllen = sizeof cbuf;
+    ssize_t n = ::recvmsg(kSyncFd, &msg, MSG_CMSG_CLOEXEC);
+    if (n <= 0) return -1;
+    tag->assign(buf, static_cast<size_t>(n));
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    if (!c || c->cmsg_type != SCM_RIGHTS) return -1;
+    int fd;
+    std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    return fd;
+}
+
+// lower_fd: user-namespace mode, the box's rootfs id-mapped by the supervisor (-1: none).
+Result<> setup(const ContainerSpec& spec, int lower_fd) {
+    const SupervisorConfig& c = *spec.config;
+    if (::unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET) != 0)
+        return fail_errno("unshare");
+    if (::sethostname(c.hostname.data(), c.hostname.size()) != 0)
+        return fail_errno("sethostname " + c.hostname);
+    TRY(bring_up_loopback());
+    if (c.network) {
+        UniqueFd tap = TRY(create_tap(TapConfig{}));
+        TRY(send_fd(tap.get()));
+    }
+    // Nothing we mount may propagate back to the host.
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+        return fail_errno("make / private");
+    // The supervisor's cwd is the state dir. In a user namespace our root is an unprivileged
+    // host user who may not search the directories above it (home directories are often
+    // 0700), so the state dir's entries are named relative to it.
+    MachineFiles files{c.user_namespace ? "." : c.state_dir};
+    std::string lower = c.lower_dir;
+    if (lower_fd >= 0) {
+        if (::move_mount(lower_fd, "", AT_FDCWD, files.lower().c_str(), MOVE_MOUNT_F_EMPTY_PATH) !=
+            0)
+            return fail_errno("attach the id-mapped box at " + files.lower());
+        ::close(lower_fd);
+        lower = files.lower();
+    }
+    TRY(mount_overlay({lower, files.upper(), files.work(), files.rootfs(), lower_fd >= 0}));
+    TRY(apply_mount_plan(files.rootfs(), spec.plan, spec.console_slave));
+    char go = 0;
+    if (::recv(kSyncFd, &go, 1, 0) != 1 || go != 'G')
+        return fail(ErrorKind::Provider, "supervisor went away");
+    // Now inside the machine's cgroup: make it this namespace's root, then mount the
+    // cgroup filesystems, which show the mounter's cgroup namespace.
+    if (::unshare(CLONE_NEWCGROUP) != 0) return fail_errno("unshare cgroup namespace");
+    TRY(apply_mount_plan(files.rootfs(), spec.cgroup_plan, spec.console_slave));
+    TRY(pivot_into(files.rootfs()));
+    TRY(attach_console());
+    TRY(apply_capabilities(c.capabilities, spec.last_cap));
+    if (c.no_new_privs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        return fail_errno("PR_SET_NO_NEW_PRIVS");
+    ::clearenv();
+    for (auto& e : c.env) ::putenv(const_cast<char*>(e.c_str()));
+    return {};
+}
+
+[[noreturn]] void fail_child(const std::string& what) {
+    send_msg("E" + what);
+    ::_exit(1);
+}
+
+[[noreturn]] void run_init(const ContainerSpec& spec, int lower_fd) {
+    auto ok = setup(spec, lower_fd);
+    if (!ok) fail_child(ok.error().what());
+    const SupervisorConfig& c = *spec.config;
+    send_msg("R");
+    if (!c.init.empty()) {
+        exec_with_env(c.init, c.env);
+        fail_child(std::string("cannot exec ") + c.init[0] + ": " + std::strerror(errno));
+    }
+    run_mini_init(c.command, kSyncFd);
+}
+
+// User-namespace mode. This process (in the supervisor's pid namespace) creates the user
+// namespace, lets the supervisor write its id maps and id-map the box, becomes root in it,
+// and forks pid 1 into a pid namespace that the new user namespace owns (so that pid 1
+// may mount /proc). It then stays as a shim whose exit tells the supervisor pid 1 ended.
+[[noreturn]] void userns_shim(const ContainerSpec& spec) {
+    if (::unshare(CLONE_NEWUSER) != 0)
+        fail_child(std::string("unshare user namespace: ") + std::strerror(errno));
+    send_msg("U");
+    std::string tag;
+    int lower_fd = recv_fd_blocking(&tag);
+    if (lower_fd < 0 || tag != "M") ::_exit(1);  // the supervisor went away
+    if (::setresgid(0, 0, 0) != 0 || ::setgroups(0, nullptr) != 0 || ::setresuid(0, 0, 0) != 0)
+        fail_child(std::string("become root in the user namespace: ") + std::strerror(errno));
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // credential changes clear it
+    if (::unshare(CLONE_NEWPID) != 0)
+        fail_child(std::string("unshare pid namespace: ") + std::strerror(errno));
+    // pid 1 holds back until the supervisor knows its pid, so that "P" comes first.
+    int hold[2];
+    if (::pipe2(hold, O_CLOEXEC) != 0) fail_child(std::string("pipe: ") + std::strerror(errno));
+    pid_t init = ::fork();
+    if (init < 0) fail_child(std::string("fork pid 1: ") + std::strerror(errno));
+    if (init == 0) {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        ::close(hold[1]);
+        char x;
+        if (::read(hold[0], &x, 1) != 1) ::_exit(1);
+        ::close(hold[0]);
+        run_init(spec, lower_fd);
+    }
+    ::close(lower_fd);
+    ::close(hold[0]);
+    send_msg("P" + std::to_string(init));
+    (void)!::write(hold[1], "x", 1);
+    ::close(hold[1]);
+    ::close(kSyncFd);
+    int status = 0;
+    while (::waitpid(init, &status, 0) < 0 && errno == EINTR) {
+    }
+    ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+[[noreturn]] void child_main(const ContainerSpec& spec) {
+    // Dies with the supervisor: a machine whose supervisor was killed must not keep
+    // running unsupervised (its init dying takes the whole pid namespace with it). Should
+    // the supervisor die before this line, the "go" below never comes: recv sees EOF.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    // The supervisor blocks and ignores signals for its own loop; the init starts clean.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (int s = 1; s < NSIG; ++s)
+        if (s != SIGKILL && s != SIGSTOP) ::signal(s, SIG_DFL);
+    if (spec.config->user_namespace) userns_shim(spec);
+    run_init(spec, -1);
+}
+
+}  // namespace
+
+namespace {
+
+// One message from the child, with the fd it carries if any; "" on EOF.
+Result<std::string> recv_message(int sock, int timeout_ms, UniqueFd* fd) {
+    pollfd p{sock, POLLIN, 0};
+    int n;
+    while ((n = ::poll(&p, 1, timeout_ms)) < 0 && errno == EINTR) {
+    }
+    if (n < 0) return fail_errno("poll");
+    if (n == 0) return fail(ErrorKind::Provider, "the container did not answer in time");
+    char buf[4096];
+    alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int))];
+    iovec iov{buf, sizeof buf};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = cbuf;
+    msg.msg_controllen = sizeof cbuf;
+    ssize_t len;
+    while ((len = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+    }
+    if (len < 0) return fail_errno("read from the container");
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    if (c && c->cmsg_type == SCM_RIGHTS) {
+        int received;
+        std::memcpy(&received, CMSG_DATA(c), sizeof received);
+        if (fd)
+            fd->reset(received);
+        else
+            ::close(received);
+    }
+    std::string m(buf, static_cast<size_t>(len));
+    if (!m.empty() && m[0] == 'E')
+        return fail(ErrorKind::Provider, "container setup: " + m.substr(1));
+    return m;
+}
+
+Result<> send_with_fd(int sock, char tag, int fd) {
+    iovec iov{&tag, 1};
+    alignas(cmsghdr) char buf[CMSG_SPACE(sizeof(int))] = {};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = buf;
+    msg.msg_controllen = sizeof buf;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    if (::sendmsg(sock, &msg, MSG_NOSIGNAL) != 1) return fail_errno("send to the container");
+    return {};
+}
+
+// The supervisor's half of user-namespace mode: id maps for the new namespace, and the
+// box's rootfs as an id-mapped mount (mount_setattr MOUNT_ATTR_IDMAP, Linux 5.12; under an
+// overlay 5.19), so that host root's files appear owned by the container's root.
+Result<pid_t> userns_handshake(int sock, pid_t shim, const SupervisorConfig& c) {
+    auto u = TRY(recv_message(sock, 10000, nullptr));
+    if (u != "U")
+        return fail(ErrorKind::Provider, "the container did not create its user namespace");
+    std::string proc = "/proc/" + std::to_string(shim);
+    std::string map = "0 " + std::to_string(c.id_base) + " " + std::to_string(c.id_count) + "\n";
+    for (auto* f : {"/uid_map", "/gid_map"}) {
+        UniqueFd fd = TRY(sys::open(proc + f, O_WRONLY));
+        if (::write(fd.get(), map.data(), map.size()) != static_cast<ssize_t>(map.size()))
+            return fail_errno("write " + proc + f);
+    }
+    UniqueFd userns = TRY(sys::open(proc + "/ns/user", O_RDONLY));
+    UniqueFd tree(::open_tree(AT_FDCWD, c.lower_dir.c_str(),
+                              OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE));
+    if (!tree) return fail_errno("open_tree " + c.lower_dir);
+    mount_attr attr{};
+    attr.attr_set = MOUNT_ATTR_IDMAP;
+    attr.userns_fd = static_cast<uint64_t>(userns.get());
+    if (::mount_setattr(tree.get(), "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) != 0)
+        return fail_errno("id-map " + c.lower_dir +
+                          " (needs Linux 5.19 and a filesystem that supports it)");
+    TRY(send_with_fd(sock, 'M', tree.get()));
+    auto p = recv_message(sock, 10000, nullptr);
+    if (!p) return std::unexpected(p.error());
+    long pid = p->size() > 1 && (*p)[0] == 'P' ? std::strtol(p->c_str() + 1, nullptr, 10) : 0;
+    if (pid <= 0) return fail(ErrorKind::Provider, "the container did not start its pid 1");
+    return static_cast<pid_t>(pid);
+}
+
+}  // namespace
+
+Result<ContainerProcess> ContainerProcess::start(const ContainerSpec& spec,
+                                                 const Placement& place) {
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+        return fail_errno("socketpair");
+    UniqueFd parent_end(sv[0]), child_end(sv[1]);
+
+    // unshare(CLONE_NEWPID) puts the *next* child into a new pid namespace; fork() keeps
+    // glibc's per-process state right (a raw clone would not). Afterwards the supervisor
+    // returns to its own namespace for children, or it could not create threads later.
+    // (In user-namespace mode the shim makes the pid namespace itself.)
+    const bool userns = spec.config->user_namespace;
+    UniqueFd own_pidns(::open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC));
+    if (!own_pidns) return fail_errno("open /proc/self/ns/pid");
+    if (!userns && ::unshare(CLONE_NEWPID) != 0) return fail_errno("unshare pid namespace");
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        if (::dup2(child_end.get(), kSyncFd) < 0) ::_exit(1);
+        ::fcntl(kSyncFd, F_SETFD, FD_CLOEXEC);
+        ::close_range(kSyncFd + 1, ~0U, 0);
+        child_main(spec);
+    }
+    int fork_errno = errno;
+    if (!userns && ::setns(own_pidns.get(), CLONE_NEWPID) != 0) {
+        if (pid > 0) ::kill(pid, SIGKILL), ::waitpid(pid, nullptr, 0);
+        return fail_errno("return to the supervisor's pid namespace");
+    }
+    if (pid < 0) {
+        errno = fork_errno;
+        return fail_errno("fork the container");
+    }
+    ContainerProcess p;
+    p.pid_ = p.wait_pid_ = pid;
+    p.sync_ = std::move(parent_end);
+    child_end.reset();
+    auto placed = place ? place(pid) : Result<>{};
+    auto init =
+        placed ? (userns ? userns_handshake(p.sync_.get(), pid, *spec.config) : Result<pid_t>(pid))
+               : std::unexpected(placed.error());
+    if (!init) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+        return std::unexpected(init.error());
+    }
+    p.pid_ = *init;
+    return p;
+}
+
+Result<> ContainerProcess::release() {
+    if (::send(sync_.get(), "G", 1, MSG_NOSIGNAL) != 1) return fail_errno("release the container");
+    return {};
+}
+
+Result<UniqueFd> ContainerProcess::wait_running(int timeout_ms) {
+    using namespace std::chrono;
+    auto deadline = steady_clock::now() + milliseconds(timeout_ms);
+    UniqueFd tap;
+    bool ready = false;
+    for (;;) {
+        auto left = duration_cast<milliseconds>(deadline - steady_clock::now()).count();
+        if (left <= 0)
+            return fail(ErrorKind::Provider,
+                        "the container did not start within " + std::to_string(timeout_ms) + " ms");
+        pollfd p{sync_.get(), POLLIN, 0};
+        int n = ::poll(&p, 1, static_cast<int>(left));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return fail_errno("poll");
+        if (n == 0) continue;
+        char buf[4096];
+        alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int))];
+        iovec iov{buf, sizeof buf};
+        msghdr msg{};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = cbuf;
+        msg.msg_controllen = sizeof cbuf;
+        ssize_t len = ::recvmsg(sync_.get(), &msg, MSG_CMSG_CLOEXEC);
+        if (len < 0 && errno == EINTR) continue;
+        if (len < 0) return fail_errno("read from the container");
+        if (len == 0) {
+            if (ready) return tap;
+            return fail(ErrorKind::Provider,
+                        "the container exited during setup (see supervisor.log)");
+        }
+        if (buf[0] == 'E')
+            return fail(ErrorKind::Provider,
+                        "container setup: " + std::string(buf + 1, static_cast<size_t>(len - 1)));
+        if (buf[0] == 'R') ready = true;
+        if (buf[0] == 'T') {
+            cmsghdr* c = CMSG_FIRSTHDR(&msg);
+            if (!c || c->cmsg_type != SCM_RIGHTS)
+                return fail(ErrorKind::Provider, "the container sent no tap fd");
+            int fd;
+            std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+            tap.reset(fd);
+        }
+    }
+}
+
+}  // namespace env::container

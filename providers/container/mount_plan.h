@@ -1,0 +1,67 @@
+#pragma once
+// What the container's root filesystem looks like, as data: the list of mounts, nodes and
+// links made under the new root before pivot_root. Computing it is pure (unit-tested);
+// rootfs.cpp carries it out, resolving every target inside the new root so that a
+// symlink in a box can never redirect a mount onto the host.
+//
+//   /            overlay: lower = the box's rootfs (read-only), upper/work in the state dir
+//   /proc        proc (this pid namespace), nosuid,nodev,noexec
+//   /sys         sysfs read-only; /sys/fs/cgroup shows the machine's own cgroup, read-only
+//   /dev         tmpfs with null zero full random urandom tty (bound from the host),
+//                console (the supervisor's pty), pts (private devpts), ptmx -> pts/ptmx,
+//                shm (tmpfs), fd/stdin/stdout/stderr -> /proc/self/fd
+//   synced folders, bind-mounted (recursively) in order of depth
+#include <string>
+#include <vector>
+
+#include "util/error.h"
+
+namespace env::container {
+
+struct BindMount {
+    std::string source;  // absolute host path
+    std::string target;  // absolute path inside the container
+    bool readonly = false;
+};
+
+// A cgroup filesystem to mount inside the container (from the cgroup backend).
+struct CgroupMount {
+    std::string fstype;    // "cgroup" or "cgroup2"
+    std::string data;      // "memory", "cpu", ... for v1; "" for v2
+    std::string target;    // relative to the new root, e.g. "sys/fs/cgroup/memory"
+    std::string host_dir;  // the machine's cgroup directory on the host (v1)
+};
+
+struct MountOp {
+    enum class Kind { Mount, Remount, MakeDir, MakeFile, Symlink };
+    Kind kind = Kind::Mount;
+    std::string source;  // host path (binds), fs name, or link target
+    std::string target;  // relative to the new root, never starting with '/'
+    std::string fstype;
+    unsigned long flags = 0;
+    std::string data;
+};
+
+struct RootfsInputs {
+    std::vector<BindMount> binds;
+    std::vector<CgroupMount> cgroups;
+    bool cgroup_v2 = false;  // one cgroup2 mount at sys/fs/cgroup instead of a tmpfs of v1 mounts
+    bool console = false;    // bind the supervisor's pty at dev/console (source filled in later)
+    // A user namespace may not mount cgroup v1 hierarchies: the machine's own cgroup
+    // directories are bound instead (same view: they are the root of its cgroup namespace).
+    bool user_namespace = false;
+};
+
+// "/env//x/" -> "env/x". Rejects relative paths, "..", and the root itself.
+Result<std::string> normalize_target(const std::string& absolute);
+
+Result<std::vector<MountOp>> plan_rootfs(const RootfsInputs& in);
+// The cgroup filesystems under /sys/fs/cgroup: kept apart because they must be mounted
+// after the container has entered its cgroup namespace, while the rest of the root is
+// built in parallel with the supervisor moving the container into its cgroup.
+std::vector<MountOp> plan_cgroup_mounts(const RootfsInputs& in);
+
+// The host device nodes bound into /dev.
+const std::vector<std::string>& dev_nodes();
+
+}  // namespace env::container

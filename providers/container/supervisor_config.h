@@ -1,0 +1,54 @@
+#pragma once
+// Everything the supervisor needs to run one machine, decided by the provider (which reads
+// the spec and the box) and handed over as <state_dir>/config.json. The supervisor reads
+// nothing else, so a machine's configuration can be inspected in one file.
+#include <csignal>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "providers/container/cgroup_limits.h"
+#include "providers/container/mount_plan.h"
+#include "util/error.h"
+
+namespace env::container {
+
+struct PortForwardConfig {
+    std::string host_ip = "127.0.0.1";
+    int host_port = 0;
+    int guest_port = 0;
+    std::string protocol = "tcp";
+};
+
+struct SupervisorConfig {
+    std::string project;
+    std::string machine;
+    std::string hostname;
+    std::string state_dir;  // absolute
+    std::string lower_dir;  // the box's rootfs, read-only lower layer
+    std::vector<BindMount> binds;
+    std::string cgroup_name;
+    CgroupLimits limits;
+    // Exec'd as pid 1 when set (the box's own init); otherwise our small init runs command.
+    std::vector<std::string> init;
+    std::vector<std::string> command;
+    std::vector<std::string> env;  // KEY=VALUE for pid 1 and what it starts
+    int stop_signal = SIGTERM;
+    int stop_timeout_ms = 10000;
+    bool network = true;  // create eth0 (tap) and hand it to the NAT stack
+    std::vector<PortForwardConfig> forwards;
+    bool no_new_privs = true;
+    // User-namespace mode: container ids 0..id_count-1 are host ids id_base.. (see README).
+    bool user_namespace = false;
+    uint32_t id_base = 0;
+    uint32_t id_count = 0;
+    std::vector<int> capabilities;  // kept set; see capabilities.h
+};
+
+std::string to_json(const SupervisorConfig& c);
+Result<SupervisorConfig> config_from_json(const std::string& text);
+
+// "SIGTERM", "TERM", "SIGRTMIN+3", "15" -> number.
+Result<int> parse_signal(const std::string& name);
+
+}  // namespace env::container

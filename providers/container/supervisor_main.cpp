@@ -1,0 +1,45 @@
+// env-container-supervisor <state_dir> [--ready-fd N]
+// Started (detached) by the container provider; see supervisor.h. Its stdout/stderr are
+// the machine's supervisor.log.
+#include <sys/stat.h>
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "providers/container/mini_init.h"
+#include "providers/container/network_attachment.h"
+#include "providers/container/supervisor.h"
+
+int main(int argc, char** argv) {
+    std::string state_dir;
+    int ready_fd = -1;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--ready-fd") == 0 && i + 1 < argc)
+            ready_fd = std::atoi(argv[++i]);
+        else
+            state_dir = argv[i];
+    }
+    if (state_dir.empty()) {
+        std::fprintf(stderr, "usage: env-container-supervisor STATE_DIR [--ready-fd N]\n");
+        return 2;
+    }
+    ::umask(022);
+    // argv[0..argc) are contiguous: our init in the container reuses the area as its title.
+    env::container::set_title_area(
+        argv[0], static_cast<size_t>(argv[argc - 1] + std::strlen(argv[argc - 1]) - argv[0]));
+    auto logger = spdlog::stderr_logger_st("supervisor");
+    logger->set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%P] [%l] %v");
+    logger->flush_on(spdlog::level::info);
+    spdlog::set_default_logger(logger);
+
+    // The NAT stack (src/net) plugs in here: a factory returning its NetworkAttachment.
+    // Until then the tap is held open and carries no traffic.
+    env::container::NetworkAttachmentFactory network = [](const env::container::SupervisorConfig&) {
+        return std::make_unique<env::container::HoldingAttachment>();
+    };
+    return env::container::run_supervisor(state_dir, ready_fd, network);
+}

@@ -1,0 +1,27 @@
+#pragma once
+// Starts a machine's supervisor so that it outlives the caller: fork, setsid, fork again
+// (the supervisor is nobody's child in the CLI's session, and no terminal hangup reaches
+// it), exec env-container-supervisor with stdin from /dev/null and stdout/stderr appended
+// to supervisor.log. Waits on a pipe until the supervisor says its init runs, or reports
+// its error (with the tail of supervisor.log when it died without a word).
+#include <sys/types.h>
+
+#include <string>
+
+#include "util/error.h"
+
+namespace env::container {
+
+Result<> spawn_supervisor(const std::string& executable, const std::string& state_dir,
+                          int timeout_ms);
+
+// The supervisor closes its last fd (our EOF, its lock) a moment before the kernel has
+// finished its exit; this waits for that too, so that "halted" means no process is left. A
+// zombie counts as gone (its parent, init, reaps it when it gets to it). At most 2 s.
+void wait_process_gone(pid_t pid);
+
+// Where env-container-supervisor is: $ENV_CONTAINER_SUPERVISOR, else beside the running
+// executable, else ../libexec/env/ relative to it.
+Result<std::string> find_supervisor_executable();
+
+}  // namespace env::container
