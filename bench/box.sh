@@ -50,19 +50,20 @@ measure() {
     awk -v rc=0 '/FAILED/ { rc = 1; next } { w = $1; c = $2 + $3 } END { printf "%.2f %.2f %d\n", w, c, rc }' <<<"$out"
 }
 reference() {
-    rm -rf "$work/ref" && mkdir -p "$work/ref/x"
+    mkdir -p "$work/ref/x"
     curl -sS -o "$work/ref/bench.box" "$url"
     tar $tarflag -xpf "$work/ref/bench.box" -C "$work/ref/x"
 }
 env_add() {
-    rm -rf "$work/home"
     ENV_HOME=$work/home "$env_bin" box add bench "$url" "$@"
 }
 best_ref=999999; best_env=999999; best_envck=999999
 for r in $(seq "$rounds"); do
-    sync; read -r ref ref_cpu rc1 < <(measure reference); rm -rf "$work/ref"
-    sync; read -r envt env_cpu rc2 < <(measure env_add)
-    sync; read -r envck envck_cpu rc3 < <(measure env_add --checksum "$sum"); rm -rf "$work/home"
+    # Removing the previous tree is not part of any measurement.
+    rm -rf "$work/ref"; sync; read -r ref ref_cpu rc1 < <(measure reference)
+    rm -rf "$work/ref" "$work/home"; sync; read -r envt env_cpu rc2 < <(measure env_add)
+    rm -rf "$work/home"; sync; read -r envck envck_cpu rc3 < <(measure env_add --checksum "$sum")
+    rm -rf "$work/home"
     [ "$rc1$rc2$rc3" = 000 ] || { echo "a run failed (curl+tar $rc1, env $rc2, env --checksum $rc3)" >&2; exit 1; }
     printf 'round %d: curl+tar %.2fs (cpu %.2fs)   env box add %.2fs (cpu %.2fs)   --checksum %.2fs (cpu %.2fs)\n' \
         "$r" "$ref" "$ref_cpu" "$envt" "$env_cpu" "$envck" "$envck_cpu"
