@@ -1,5 +1,6 @@
 // The explicit list of commands: what `env help` shows, in this order. A command that is not
 // here does not exist (no static self-registration; the linker would drop it anyway).
+#include "cli/box_commands.h"
 #include "cli/commands.h"
 
 namespace env::cli {
@@ -11,6 +12,12 @@ CommandList all_commands() {
     c.push_back(make_status_command());
     c.push_back(make_global_status_command());
     c.push_back(make_version_command());
+    c.push_back(make_box_add_command());
+    c.push_back(make_box_list_command());
+    c.push_back(make_box_remove_command());
+    c.push_back(make_box_update_command());
+    c.push_back(make_box_outdated_command());
+    c.push_back(make_box_prune_command());
     return c;
 }
 

@@ -54,6 +54,14 @@ void Progress::finish() {
     draw(true);
 }
 
+void Progress::abandon() {
+    if (finished_) return;
+    finished_ = true;
+    if (tty_ && last_draw_ != start_) {
+        [[maybe_unused]] auto n = ::write(fd_, "\n", 1);
+    }
+}
+
 void Progress::draw(bool final) {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     double rate = secs > 0 ? done_ / secs : 0;

@@ -16,6 +16,8 @@ public:
     void set_total(uint64_t total) { total_ = total; }
     void update(uint64_t done);
     void finish();
+    // The operation failed: end the line without claiming "done".
+    void abandon();
 
     // Formats 1536 as "1.5 KiB".
     static std::string human_bytes(uint64_t n);
