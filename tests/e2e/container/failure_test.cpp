@@ -1,0 +1,45 @@
+// What a user sees when provisioning fails or SSH never comes up.
+#include "tests/e2e/container/e2e_project.h"
+
+using namespace env::test;
+
+TEST_CASE("a failing provisioner fails up with its exit status and name", "[root][e2e]") {
+    E2E_SKIP_UNLESS_USABLE();
+    E2eProject p(R"(machines:
+  m:
+    box: busybox
+    provision:
+      - shell: {name: breaks, inline: "echo about to fail; exit 3"}
+      - shell: {name: after, inline: "touch /root/after"}
+)");
+    auto up = p.env("up");
+    CHECK(up.status != 0);
+    CHECK(up.err.find("'breaks' failed with exit status 3") != std::string::npos);
+    CHECK(up.err.find("about to fail") != std::string::npos);
+    CHECK(p.env("ssh m -c 'test -e /root/after'").status == 1);  // later steps did not run
+}
+
+TEST_CASE("a box whose SSH server never starts times out with its console", "[root][e2e]") {
+    E2E_SKIP_UNLESS_USABLE();
+    E2eProject p(R"(machines:
+  m:
+    box: nossh
+    boot_timeout: 2
+)");
+    // The busybox box with an init that only prints and sleeps.
+    std::string stage = p.tmp() / "nossh";
+    auto r = run("mkdir -p " + stage + " && tar -xzf " + busybox_box() + " -C " + stage +
+                 " && cd " + stage + " && sed -i 's|\"init\": \"/sbin/init\"|\"init\": "
+                 "[\"/bin/sh\", \"-c\", \"echo no ssh here; exec sleep 1000\"]|' metadata.json "
+                 "&& grep -q 'no ssh here' metadata.json && tar -czf ../nossh.box .");
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    REQUIRE(p.env("box add nossh " + p.tmp() / "nossh.box").status == 0);
+    auto start = std::chrono::steady_clock::now();
+    auto up = p.env("up");
+    auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    CHECK(up.status != 0);
+    CHECK(up.err.find("did not answer within 2 s") != std::string::npos);
+    CHECK(up.err.find("no ssh here") != std::string::npos);
+    CHECK(secs < 15);
+}
