@@ -5,13 +5,13 @@ using namespace env::test;
 
 TEST_CASE("a failing provisioner fails up with its exit status and name", "[root][e2e]") {
     E2E_SKIP_UNLESS_USABLE();
-    E2eProject p(R"(machines:
+    E2eProject p(R"EF(machines:
   m:
     box: busybox
     provision:
       - shell: {name: breaks, inline: "echo about to fail; exit 3"}
       - shell: {name: after, inline: "touch /root/after"}
-)");
+)EF");
     auto up = p.env("up");
     CHECK(up.status != 0);
     CHECK(up.err.find("'breaks' failed with exit status 3") != std::string::npos);
@@ -21,11 +21,11 @@ TEST_CASE("a failing provisioner fails up with its exit status and name", "[root
 
 TEST_CASE("a box whose SSH server never starts times out with its console", "[root][e2e]") {
     E2E_SKIP_UNLESS_USABLE();
-    E2eProject p(R"(machines:
+    E2eProject p(R"EF(machines:
   m:
     box: nossh
     boot_timeout: 2
-)");
+)EF");
     // The busybox box with an init that only prints and sleeps.
     std::string stage = p.tmp() / "nossh";
     auto r = run("mkdir -p " + stage + " && tar -xzf " + busybox_box() + " -C " + stage +

@@ -5,12 +5,12 @@ using namespace env::test;
 
 TEST_CASE("cpu_cap and memory limits are visible inside the machine", "[root][e2e]") {
     E2E_SKIP_UNLESS_USABLE();
-    E2eProject p(R"(machines:
+    E2eProject p(R"EF(machines:
   m:
     box: busybox
     cpu_cap: 50%
     memory: 256M
-)");
+)EF");
     auto up = p.env("up");
     INFO(up.err);
     REQUIRE(up.status == 0);

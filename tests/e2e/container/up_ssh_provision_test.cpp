@@ -6,11 +6,11 @@ using namespace env::test;
 TEST_CASE("up boots a machine that ssh, ports, ssh-config and provisioners reach", "[root][e2e]") {
     E2E_SKIP_UNLESS_USABLE();
     int web = free_port();
-    E2eProject p(R"(machines:
+    E2eProject p(R"EF(machines:
   m:
     box: busybox
     ports:
-      - {guest: 8080, host: )" + std::to_string(web) + R"(}
+      - {guest: 8080, host: )EF" + std::to_string(web) + R"EF(}
     provision:
       - shell:
           name: count
@@ -19,7 +19,7 @@ TEST_CASE("up boots a machine that ssh, ports, ssh-config and provisioners reach
           name: web
           inline: mkdir -p /www && echo "hello from $(hostname)" > /www/index.html && httpd -p 8080 -h /www
           run: always
-)");
+)EF");
     auto up = p.env("up");
     INFO(up.err);
     REQUIRE(up.status == 0);
