@@ -21,6 +21,13 @@ public:
     }
     Result<int> run(Context& ctx) override {
         core::Project* p = TRY(ctx.project());
+        // `env ssh -- cmd args`: CLI11 hands the first word after `--` to the machine
+        // positional; it belongs to the command (of the default machine).
+        if (!machine_.empty() && ctx.command_line.find(" -- " + machine_) != std::string::npos &&
+            ctx.command_line.find(" -- ") == ctx.command_line.find(" -- " + machine_)) {
+            args_.insert(args_.begin(), machine_);
+            machine_.clear();
+        }
         auto* m = TRY(single_machine(*p, machine_));
         auto h = TRY(core::open_machine(*p, *m));
         auto st = TRY(h.provider->state(h.context));

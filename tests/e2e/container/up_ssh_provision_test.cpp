@@ -33,6 +33,7 @@ TEST_CASE("up boots a machine that ssh, ports, ssh-config and provisioners reach
         CHECK(r.err.find("err\n") != std::string::npos);
         auto dashdash = p.env("ssh m -- echo a b");
         CHECK(dashdash.out == "a b\n");
+        CHECK(p.env("ssh -- echo only machine").out == "only machine\n");
     }
     SECTION("provisioner ran once, and the ports: forward reaches the guest's server") {
         CHECK(p.ssh("m", "cat /root/count") == "run\n");
