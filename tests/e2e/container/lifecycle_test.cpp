@@ -70,7 +70,7 @@ TEST_CASE("destroy removes the process, mounts, cgroup, links and state", "[root
     CHECK(p.env("status").out.find("not created") != std::string::npos);
 }
 
-TEST_CASE("a killed supervisor shows as crashed; up recovers it; destroy cleans", "[root][e2e]") {
+TEST_CASE("a killed supervisor shows as crashed, up recovers it and destroy cleans up", "[root][e2e]") {
     E2E_SKIP_UNLESS_USABLE();
     E2eProject p(kOneMachine);
     REQUIRE(p.env("up").status == 0);
