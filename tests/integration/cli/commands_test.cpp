@@ -48,7 +48,7 @@ TEST_CASE("usage errors exit 2, a missing Envfile exits 5", "[cli]") {
     CHECK_THAT(r.err, Catch::Contains("no Envfile"));
 }
 
-TEST_CASE("status lists machines as not created; an unknown machine is named", "[cli]") {
+TEST_CASE("status lists machines as not created, and names an unknown machine", "[cli]") {
     test::TempDir t;
     REQUIRE(test::run(envcmd(t, "init")).status == 0);
     auto r = test::run(envcmd(t, "status"));

@@ -49,7 +49,7 @@ TEST_CASE("a box naming its own init in metadata.json gets it as pid 1", "[root]
     test::ContainerMachine m("");
     REQUIRE(sys::write_file_atomic(m.box_dir + "/metadata.json",
                                    R"({"provider": "container", "format": "rootfs",
-      "container": {"init": ["/bin/sh", "-c", "mkdir -p /env/out; echo $$ > /env/out/pid; exec sleep 100000"],
+      "container": {"init": ["/bin/sh", "-c", "mkdir -p /env/out; echo $$ > /env/out/pid.new; mv /env/out/pid.new /env/out/pid; exec sleep 100000"],
                     "stop_signal": "SIGKILL", "user": "env"}})"));
     REQUIRE(m.provider->up(m.ctx));
     REQUIRE(m.wait_for("out/pid"));

@@ -156,7 +156,7 @@ touch /env/out/done; exec sleep 100000
     CHECK(m.leftovers().empty());
 }
 
-TEST_CASE("synced folders are bound where the Envfile says; disabling /env removes the default",
+TEST_CASE("synced folders are bound where the Envfile says, and disabling /env removes the default",
           "[root][container]") {
     SKIP_UNLESS_USABLE();
     test::ContainerMachine m(

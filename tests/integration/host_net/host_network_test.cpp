@@ -25,7 +25,7 @@ TEST_CASE("names fit IFNAMSIZ, are stable, and differ per project and network", 
     CHECK(net::veth_name("/src/lab", "web1", 1) != net::veth_name("/src/lab", "web1", 2));
 }
 
-TEST_CASE("host-only gets a bridge holding .1; internal gets one with no address", "[root][netns]") {
+TEST_CASE("host-only gets a bridge holding .1, internal one with no address", "[root][netns]") {
     test::TempDir t;
     CHECK(test::in_new_netns([&] {
         auto nl = net::Netlink::open();

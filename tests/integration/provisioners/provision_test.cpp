@@ -58,6 +58,7 @@ TEST_CASE("provisioning over SSH runs scripts with args and env and uploads file
     Runner runner(d + "/state", c);
     auto report = runner.run(m, remote);
     INFO("output:\n" << out << err << "server log:\n" << server.log());
+    INFO("error: " << (report ? std::string("none") : report.error().what()));
     REQUIRE(report);
 
     CHECK(*sys::read_file(d + "/inline.out") == "it's inline\n");

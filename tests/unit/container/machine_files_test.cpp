@@ -35,7 +35,7 @@ TEST_CASE("no pid file means no supervisor", "[container]") {
     CHECK(probe_supervisor(t.path + "/supervisor.pid") == SupervisorLiveness::Absent);
 }
 
-TEST_CASE("a living supervisor's pid file is locked; after kill -9 it is seen dead",
+TEST_CASE("a living supervisor's pid file is locked, and after kill -9 it is seen dead",
           "[container]") {
     test::TempDir t;
     std::string path = t.path + "/supervisor.pid";

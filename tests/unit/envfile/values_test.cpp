@@ -65,7 +65,7 @@ TEST_CASE("MAC addresses are six hex octets and unicast", "[envfile]") {
     }
 }
 
-TEST_CASE("machine names are DNS labels; hostnames may have several", "[envfile]") {
+TEST_CASE("machine names are DNS labels, hostnames may have several", "[envfile]") {
     CHECK(check_label("web-1"));
     CHECK(check_label(std::string(63, 'a')));
     for (auto bad : {"", "-web", "web-", "web_1", "Web", "web.1", "wéb"}) {

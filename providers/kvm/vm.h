@@ -1,0 +1,32 @@
+#pragma once
+// A KVM virtual machine: memory slots, the in-kernel IRQ chip (PIC + IOAPIC) and PIT,
+// interrupt lines, vCPU creation.
+#include <cstdint>
+
+#include "providers/kvm/guest_memory.h"
+#include "providers/kvm/kvm.h"
+#include "providers/kvm/vcpu.h"
+
+namespace env::kvm {
+
+class Vm {
+public:
+    // Creates the VM. Memory (add_memory) and the IRQ chip (create_irqchip) are separate
+    // steps because each makes the kernel wait for a grace period (4 ms or more on the
+    // nested development machines): the VMM runs them on two threads at once.
+    static Result<Vm> create(const Kvm& kvm);
+    // KVM_SET_USER_MEMORY_REGION: guest-physical [gpa, gpa+size) is RAM at `host`.
+    Result<> add_memory(unsigned slot, uint64_t gpa, uint64_t size, void* host) const;
+    // The in-kernel PIC, IOAPIC (KVM_CREATE_IRQCHIP) and PIT; before any vCPU is created.
+    Result<> create_irqchip() const;
+
+    int fd() const { return fd_.get(); }
+    // Drives GSI `gsi` (ISA IRQs 0-15 reach the PIC and IOAPIC, 16-23 the IOAPIC) to `level`.
+    Result<> irq_line(uint32_t gsi, bool level) const;
+    Result<Vcpu> create_vcpu(const Kvm& kvm, unsigned id) const;
+
+private:
+    UniqueFd fd_;
+};
+
+}  // namespace env::kvm
