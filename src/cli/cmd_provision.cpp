@@ -12,6 +12,7 @@ public:
     void setup(CLI::App& app) override {
         app.add_option("machines", targets_, "machine names or /regex/ (default: all)");
         app.add_option("--provision-with", with_, "run only these provisioners (a,b)")
+            ->allow_extra_args(false)
             ->delimiter(',');
         app.add_flag("--wait", wait_, "wait for a machine held by another command");
     }

@@ -21,6 +21,7 @@ public:
         app.add_flag("--provision", provision_, "run every provisioner, `once` ones again");
         app.add_flag("--no-provision", no_provision_, "run no provisioner");
         app.add_option("--provision-with", with_, "run only these provisioners (a,b)")
+            ->allow_extra_args(false)
             ->delimiter(',');
         app.add_flag("--wait", wait_, "wait for a machine held by another command");
     }

@@ -64,7 +64,7 @@ TEST_CASE("up boots a machine that ssh, ports, ssh-config and provisioners reach
         // `always` ran again: the server is back.
         auto r = run("/bin/busybox wget -q -O - http://127.0.0.1:" + std::to_string(web) + "/");
         CHECK(r.out == "hello from m\n");
-        auto prov = p.env("provision --provision-with count");
+        auto prov = p.env("provision --provision-with count m");
         INFO(prov.err);
         REQUIRE(prov.status == 0);
         CHECK(p.ssh("m", "cat /root/count") == "run\nrun\n");
