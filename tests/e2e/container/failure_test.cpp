@@ -3,6 +3,22 @@
 
 using namespace env::test;
 
+namespace {
+
+// Adds the busybox box under `name` with its init replaced by a shell running `script`.
+void add_box_with_init(const E2eProject& p, const std::string& name, const std::string& script) {
+    std::string stage = p.tmp() / name;
+    auto r = run("mkdir -p " + stage + " && tar -xzf " + busybox_box() + " -C " + stage +
+                 " && cd " + stage + " && sed -i 's|\"init\": \"/sbin/init\"|\"init\": "
+                 "[\"/bin/sh\", \"-c\", \"" + script + "\"]|' metadata.json " +
+                 "&& grep -q '" + script + "' metadata.json && tar -czf ../" + name + ".box .");
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    REQUIRE(p.env("box add " + name + " " + p.tmp() / (name + ".box")).status == 0);
+}
+
+}  // namespace
+
 TEST_CASE("a failing provisioner fails up with its exit status and name", "[root][e2e]") {
     E2E_SKIP_UNLESS_USABLE();
     E2eProject p(R"EF(machines:
@@ -27,14 +43,7 @@ TEST_CASE("a box whose SSH server never starts times out with its console", "[ro
     boot_timeout: 2
 )EF");
     // The busybox box with an init that only prints and sleeps.
-    std::string stage = p.tmp() / "nossh";
-    auto r = run("mkdir -p " + stage + " && tar -xzf " + busybox_box() + " -C " + stage +
-                 " && cd " + stage + " && sed -i 's|\"init\": \"/sbin/init\"|\"init\": "
-                 "[\"/bin/sh\", \"-c\", \"echo no ssh here; exec sleep 1000\"]|' metadata.json "
-                 "&& grep -q 'no ssh here' metadata.json && tar -czf ../nossh.box .");
-    INFO(r.err);
-    REQUIRE(r.status == 0);
-    REQUIRE(p.env("box add nossh " + p.tmp() / "nossh.box").status == 0);
+    add_box_with_init(p, "nossh", "echo no ssh here; exec sleep 1000");
     auto start = std::chrono::steady_clock::now();
     auto up = p.env("up");
     auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -42,4 +51,21 @@ TEST_CASE("a box whose SSH server never starts times out with its console", "[ro
     CHECK(up.err.find("did not answer within 2 s") != std::string::npos);
     CHECK(up.err.find("no ssh here") != std::string::npos);
     CHECK(secs < 15);
+}
+
+TEST_CASE("a machine that stops while booting ends the wait at once", "[root][e2e]") {
+    E2E_SKIP_UNLESS_USABLE();
+    E2eProject p(R"EF(machines:
+  m:
+    box: exits
+    boot_timeout: 120
+)EF");
+    add_box_with_init(p, "exits", "echo going away; exit 1");
+    auto start = std::chrono::steady_clock::now();
+    auto up = p.env("up");
+    auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    CHECK(up.status == 3);
+    CHECK(up.err.find("stopped while waiting for SSH") != std::string::npos);
+    CHECK(up.err.find("going away") != std::string::npos);
+    CHECK(secs < 20);
 }
