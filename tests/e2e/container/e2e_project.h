@@ -92,6 +92,17 @@ private:
     std::string home_, dir_;
 };
 
+// Adds a variant of the busybox box as `name`: `edit` is shell run in the unpacked box
+// (metadata.json, rootfs/) before it is packed again.
+inline void add_box_variant(const E2eProject& p, const std::string& name, const std::string& edit) {
+    std::string stage = p.tmp() / name;
+    auto r = run("mkdir -p " + stage + " && tar -xzf " + busybox_box() + " -C " + stage +
+                 " && cd " + stage + " && " + edit + " && tar -czf ../" + name + ".box .");
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    REQUIRE(p.env("box add " + name + " " + p.tmp() / (name + ".box")).status == 0);
+}
+
 inline std::string trim(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
     return s;
