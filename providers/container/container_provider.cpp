@@ -18,16 +18,16 @@
 #include <sstream>
 #include <thread>
 
+#include "net/port_allocator.h"
 #include "providers/container/box_layout.h"
 #include "providers/container/capabilities.h"
 #include "providers/container/cgroup.h"
 #include "providers/container/control_server.h"
 #include "providers/container/machine_files.h"
 #include "providers/container/machine_keys.h"
-#include "net/port_allocator.h"
-#include "ssh/keys.h"
 #include "providers/container/supervisor_config.h"
 #include "providers/container/supervisor_spawn.h"
+#include "ssh/keys.h"
 #include "util/sys.h"
 
 namespace env::container {

@@ -68,7 +68,8 @@ Result<std::string> dropbear_host_key_from_openssh(const std::string& path) {
     auto b = text.find(begin), e = text.find(end);
     if (b == std::string::npos || e == std::string::npos || e < b)
         return fail(ErrorKind::Invalid, path + ": not an OpenSSH private key");
-    std::string blob = base64_decode(std::string_view(text).substr(b + begin.size(), e - b - begin.size()));
+    std::string blob =
+        base64_decode(std::string_view(text).substr(b + begin.size(), e - b - begin.size()));
     const std::string_view magic("openssh-key-v1\0", 15);
     if (blob.compare(0, magic.size(), magic) != 0)
         return fail(ErrorKind::Invalid, path + ": not an openssh-key-v1 key");

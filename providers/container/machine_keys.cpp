@@ -32,8 +32,8 @@ Result<std::vector<SeedFile>> ssh_key_seeds(const ContainerBox& box, const std::
                        TRY(dropbear_host_key_from_openssh(keys.host_key_file)), 0600, ""});
     } else {
         std::string dir = box.host_key_dir.empty() ? "/etc/ssh" : box.host_key_dir;
-        out.push_back({dir + "/ssh_host_ed25519_key", TRY(sys::read_file(keys.host_key_file)),
-                       0600, ""});
+        out.push_back(
+            {dir + "/ssh_host_ed25519_key", TRY(sys::read_file(keys.host_key_file)), 0600, ""});
         out.push_back({dir + "/ssh_host_ed25519_key.pub",
                        TRY(sys::read_file(keys.host_public_key_file)), 0644, ""});
     }

@@ -19,10 +19,9 @@ Result<> SlirpAttachment::start(TapDevice tap) {
         fwd.guest_ip = tap.guest_address;
         fwd.guest_port = f.guest_port;
         if (auto r = stack->add_forward(fwd); !r)
-            return std::unexpected(r.error().context("forward " + fwd.host_ip + ":" +
-                                                     std::to_string(fwd.host_port) + "/" +
-                                                     f.protocol + " -> guest port " +
-                                                     std::to_string(fwd.guest_port)));
+            return std::unexpected(r.error().context(
+                "forward " + fwd.host_ip + ":" + std::to_string(fwd.host_port) + "/" + f.protocol +
+                " -> guest port " + std::to_string(fwd.guest_port)));
         spdlog::info("forward {}:{}/{} -> {}:{}", fwd.host_ip, fwd.host_port, f.protocol,
                      fwd.guest_ip, fwd.guest_port);
     }

@@ -38,8 +38,7 @@ int main(int argc, char** argv) {
     spdlog::set_default_logger(logger);
 
     // eth0 on the user-mode NAT (libslirp), serving the SSH and `ports:` forwards.
-    env::container::NetworkAttachmentFactory network =
-        [](const env::container::SupervisorConfig& c)
+    env::container::NetworkAttachmentFactory network = [](const env::container::SupervisorConfig& c)
         -> std::unique_ptr<env::container::NetworkAttachment> {
         return std::make_unique<env::container::SlirpAttachment>(c.hostname);
     };

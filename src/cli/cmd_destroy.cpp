@@ -36,8 +36,8 @@ public:
                 std::fprintf(stderr, "Destroy machine %s and all its data? [y/N] ",
                              m->name.c_str());
                 std::string answer;
-                if (!std::getline(std::cin, answer) || (answer != "y" && answer != "Y" &&
-                                                        answer != "yes")) {
+                if (!std::getline(std::cin, answer) ||
+                    (answer != "y" && answer != "Y" && answer != "yes")) {
                     std::fprintf(stderr, "%s: kept\n", m->name.c_str());
                     continue;
                 }
@@ -55,6 +55,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_destroy_command() { return std::make_unique<DestroyCommand>(); }
+std::unique_ptr<Command> make_destroy_command() {
+    return std::make_unique<DestroyCommand>();
+}
 
 }  // namespace env::cli

@@ -35,6 +35,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_halt_command() { return std::make_unique<HaltCommand>(); }
+std::unique_ptr<Command> make_halt_command() {
+    return std::make_unique<HaltCommand>();
+}
 
 }  // namespace env::cli

@@ -28,8 +28,11 @@ public:
         Table table({"GUEST", "HOST", "PROTOCOL", ""});
         auto add = [&](int guest, const std::string& ip, int host, const std::string& proto,
                        const std::string& note) {
-            out.push_back({{"guest", guest}, {"host_ip", ip}, {"host", host},
-                           {"protocol", proto}, {"note", note}});
+            out.push_back({{"guest", guest},
+                           {"host_ip", ip},
+                           {"host", host},
+                           {"protocol", proto},
+                           {"note", note}});
             table.add({std::to_string(guest), ip + ":" + std::to_string(host), proto, note});
         };
         add(22, info.host, info.port, "tcp", "ssh");
@@ -47,6 +50,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_port_command() { return std::make_unique<PortCommand>(); }
+std::unique_ptr<Command> make_port_command() {
+    return std::make_unique<PortCommand>();
+}
 
 }  // namespace env::cli

@@ -32,6 +32,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_provision_command() { return std::make_unique<ProvisionCommand>(); }
+std::unique_ptr<Command> make_provision_command() {
+    return std::make_unique<ProvisionCommand>();
+}
 
 }  // namespace env::cli

@@ -49,6 +49,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_reload_command() { return std::make_unique<ReloadCommand>(); }
+std::unique_ptr<Command> make_reload_command() {
+    return std::make_unique<ReloadCommand>();
+}
 
 }  // namespace env::cli

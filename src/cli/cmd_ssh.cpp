@@ -33,8 +33,8 @@ public:
         auto st = TRY(h.provider->state(h.context));
         if (st != provider::MachineState::Running)
             return fail(ErrorKind::Provider, "machine " + m->name + " is " +
-                                                 provider::to_string(st) + "; `env up " +
-                                                 m->name + "` first");
+                                                 provider::to_string(st) + "; `env up " + m->name +
+                                                 "` first");
         auto conn = TRY(core::connect_machine(h, std::chrono::seconds(10)));
         ssh::InteractiveOptions o;
         if (!command_.empty()) {
@@ -57,6 +57,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_ssh_command() { return std::make_unique<SshCommand>(); }
+std::unique_ptr<Command> make_ssh_command() {
+    return std::make_unique<SshCommand>();
+}
 
 }  // namespace env::cli

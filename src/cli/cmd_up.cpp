@@ -55,6 +55,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Command> make_up_command() { return std::make_unique<UpCommand>(); }
+std::unique_ptr<Command> make_up_command() {
+    return std::make_unique<UpCommand>();
+}
 
 }  // namespace env::cli

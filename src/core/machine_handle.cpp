@@ -37,8 +37,7 @@ std::string tail_lines(const std::string& path, int n) {
     std::string t = *text;
     while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
     size_t pos = t.size();
-    for (int i = 0; i < n && pos != std::string::npos && pos > 0; ++i)
-        pos = t.rfind('\n', pos - 1);
+    for (int i = 0; i < n && pos != std::string::npos && pos > 0; ++i) pos = t.rfind('\n', pos - 1);
     return pos == std::string::npos ? t : t.substr(pos + 1);
 }
 
@@ -60,19 +59,18 @@ Result<ssh::Connected> connect_machine(const MachineHandle& h, std::chrono::mill
         std::string tail = tail_lines(console, 10);
         return fail(ErrorKind::Provider,
                     "machine " + h.name() + " is " + provider::to_string(st) +
-                        " (it stopped while waiting for SSH); log: " + h.dir() +
-                        "/supervisor.log" + (tail.empty() ? "" : "; last console lines:\n" + tail));
+                        " (it stopped while waiting for SSH); log: " + h.dir() + "/supervisor.log" +
+                        (tail.empty() ? "" : "; last console lines:\n" + tail));
     };
     TRY(still_running());
     auto c = ssh::connect_with_retry(o, timeout, still_running);
     if (!c && !stopped && c.error().kind() == ErrorKind::Network) {
         std::string tail = tail_lines(console, 10);
-        return fail(ErrorKind::Network,
-                    "machine " + h.name() + ": SSH did not answer within " +
-                        std::to_string(timeout.count() / 1000) + " s (boot_timeout): " +
-                        c.error().message() +
-                        (tail.empty() ? "; console.log is empty"
-                                      : "; last console lines:\n" + tail));
+        return fail(ErrorKind::Network, "machine " + h.name() + ": SSH did not answer within " +
+                                            std::to_string(timeout.count() / 1000) +
+                                            " s (boot_timeout): " + c.error().message() +
+                                            (tail.empty() ? "; console.log is empty"
+                                                          : "; last console lines:\n" + tail));
     }
     return c;
 }

@@ -73,8 +73,8 @@ public:
     }
     // A shell command line with `env` meaning our binary, for pipelines and background jobs.
     RunResult shell(const std::string& cmd) const {
-        return run("cd " + dir_ + " && export ENV_HOME=" + home_ + " && env_() { " +
-                   env_binary() + " \"$@\"; } && " + cmd);
+        return run("cd " + dir_ + " && export ENV_HOME=" + home_ + " && env_() { " + env_binary() +
+                   " \"$@\"; } && " + cmd);
     }
     std::string ssh(const std::string& machine, const std::string& cmd) const {
         auto r = env("ssh " + machine + " -c '" + cmd + "'");
@@ -84,7 +84,9 @@ public:
     }
     const std::string& dir() const { return dir_; }
     const std::string& home() const { return home_; }
-    std::string machine_dir(const std::string& m) const { return dir_ + "/.envstate/machines/" + m; }
+    std::string machine_dir(const std::string& m) const {
+        return dir_ + "/.envstate/machines/" + m;
+    }
     const TempDir& tmp() const { return tmp_; }
 
 private:
@@ -110,11 +112,11 @@ inline std::string trim(std::string s) {
 
 }  // namespace env::test
 
-#define E2E_SKIP_UNLESS_USABLE()                                 \
-    do {                                                         \
-        auto reason_ = env::test::e2e_skip_reason();             \
-        if (!reason_.empty()) {                                  \
-            WARN("skipped: " << reason_);                        \
-            return;                                              \
-        }                                                        \
+#define E2E_SKIP_UNLESS_USABLE()                     \
+    do {                                             \
+        auto reason_ = env::test::e2e_skip_reason(); \
+        if (!reason_.empty()) {                      \
+            WARN("skipped: " << reason_);            \
+            return;                                  \
+        }                                            \
     } while (0)

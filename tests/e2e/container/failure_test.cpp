@@ -9,8 +9,8 @@ namespace {
 void add_box_with_init(const E2eProject& p, const std::string& name, const std::string& script) {
     add_box_variant(p, name,
                     "sed -i 's|\"init\": \"/sbin/init\"|\"init\": [\"/bin/sh\", \"-c\", "
-                    "\"" + script + "\"]|' metadata.json && grep -q '" + script +
-                        "' metadata.json");
+                    "\"" +
+                        script + "\"]|' metadata.json && grep -q '" + script + "' metadata.json");
 }
 
 }  // namespace

@@ -70,7 +70,8 @@ TEST_CASE("destroy removes the process, mounts, cgroup, links and state", "[root
     CHECK(p.env("status").out.find("not created") != std::string::npos);
 }
 
-TEST_CASE("a killed supervisor shows as crashed, up recovers it and destroy cleans up", "[root][e2e]") {
+TEST_CASE("a killed supervisor shows as crashed, up recovers it and destroy cleans up",
+          "[root][e2e]") {
     E2E_SKIP_UNLESS_USABLE();
     E2eProject p(kOneMachine);
     REQUIRE(p.env("up").status == 0);
@@ -103,8 +104,9 @@ TEST_CASE("a second up on a machine being brought up exits 4 naming the first", 
     provision:
       - shell: sleep 2
 )EF");
-    auto r = p.shell("(env_ up >/dev/null 2>&1 & first=$!; sleep 0.7; env_ up; rc=$?; "
-                     "wait $first; echo \"first=$? second=$rc\")");
+    auto r = p.shell(
+        "(env_ up >/dev/null 2>&1 & first=$!; sleep 0.7; env_ up; rc=$?; "
+        "wait $first; echo \"first=$? second=$rc\")");
     INFO(r.err);
     CHECK(r.out.find("first=0 second=4") != std::string::npos);
     CHECK(r.err.find("env up") != std::string::npos);

@@ -15,11 +15,13 @@ TEST_CASE("cpu_cap and memory limits are visible inside the machine", "[root][e2
     INFO(up.err);
     REQUIRE(up.status == 0);
     // v1 hierarchies or the v2 unified tree, whichever the host has.
-    auto mem = trim(p.ssh("m", "cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || "
-                               "cat /sys/fs/cgroup/memory.max"));
+    auto mem = trim(p.ssh("m",
+                          "cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || "
+                          "cat /sys/fs/cgroup/memory.max"));
     CHECK(mem == std::to_string(256 << 20));
-    auto cpu = trim(p.ssh("m", "cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us 2>/dev/null || "
-                               "cat /sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us 2>/dev/null || "
-                               "cut -d' ' -f1 /sys/fs/cgroup/cpu.max"));
+    auto cpu = trim(p.ssh("m",
+                          "cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us 2>/dev/null || "
+                          "cat /sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us 2>/dev/null || "
+                          "cut -d' ' -f1 /sys/fs/cgroup/cpu.max"));
     CHECK(cpu == "50000");
 }

@@ -10,7 +10,8 @@ TEST_CASE("up boots a machine that ssh, ports, ssh-config and provisioners reach
   m:
     box: busybox
     ports:
-      - {guest: 8080, host: )EF" + std::to_string(web) + R"EF(}
+      - {guest: 8080, host: )EF" +
+                 std::to_string(web) + R"EF(}
     provision:
       - shell:
           name: count
