@@ -12,6 +12,12 @@
 // "init" runs as pid 1 when given (systemd, busybox init); otherwise our small init
 // (mini_init.h) is pid 1 and runs "command", normally the SSH server in the foreground.
 // The tree is the overlay's read-only lower layer: no machine ever writes to it.
+//
+// The recipes in boxes/ write the box library's flat form (box/metadata.h) instead, and it
+// is read too: top-level "user", "rootfs", "init" (a string or a list), and
+//   "ssh": {"server": "dropbear" | "openssh", "authorized_keys": "/root/.ssh/authorized_keys",
+//           "host_key_dir": "/etc/dropbear"}
+// which says where the machine's keys go before first boot (ContainerProvider::up).
 #include <string>
 #include <vector>
 
@@ -25,6 +31,11 @@ struct ContainerBox {
     std::vector<std::string> command;
     std::string stop_signal = "SIGTERM";
     std::string user = "root";
+    // Where the SSH server of the box expects its keys; server "" = unknown (then the
+    // defaults of `user` and OpenSSH apply).
+    std::string ssh_server;       // "dropbear" | "openssh" | ""
+    std::string authorized_keys;  // absolute path inside the box
+    std::string host_key_dir;     // absolute path inside the box
 };
 
 // metadata.json may be missing (a bare rootfs); rootfs/ may not.

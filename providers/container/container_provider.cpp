@@ -18,13 +18,16 @@
 #include <sstream>
 #include <thread>
 
+#include "net/port_allocator.h"
 #include "providers/container/box_layout.h"
 #include "providers/container/capabilities.h"
 #include "providers/container/cgroup.h"
 #include "providers/container/control_server.h"
 #include "providers/container/machine_files.h"
+#include "providers/container/machine_keys.h"
 #include "providers/container/supervisor_config.h"
 #include "providers/container/supervisor_spawn.h"
+#include "ssh/keys.h"
 #include "util/sys.h"
 
 namespace env::container {
@@ -49,19 +52,6 @@ Result<MachineRecord> read_record(const MachineFiles& f) {
     } catch (const nlohmann::json::exception& e) {
         return fail(ErrorKind::Invalid, f.state() + ": " + e.what());
     }
-}
-
-Result<int> free_tcp_port() {
-    UniqueFd s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (!s) return fail_errno("socket");
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (::bind(s.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-        ::getsockname(s.get(), reinterpret_cast<sockaddr*>(&a), &len) != 0)
-        return fail_errno("pick a free port on 127.0.0.1");
-    return ntohs(a.sin_port);
 }
 
 Result<std::vector<int>> host_cpus() {
@@ -167,23 +157,22 @@ Result<> ContainerProvider::up(const MachineContext& m) {
         TRY(sys::make_dirs(d, 0755));
     const uint32_t id_offset = options_.user_namespace ? options_.id_base : 0;
 
+    const std::string user = spec.ssh_user.empty() ? box.user : spec.ssh_user;
+    // Keys survive halt/up; they are made (once) before the first boot.
+    auto keys = TRY(ssh::ensure_machine_keys(m.state_dir + "/ssh", spec.name));
     MachineRecord record;
     if (!sys::exists(files.state())) {
         auto seeds =
             system_seeds(spec.hostname.empty() ? spec.name : spec.hostname, options_.network);
+        auto key_seeds = TRY(ssh_key_seeds(box, user, keys));
+        seeds.insert(seeds.end(), key_seeds.begin(), key_seeds.end());
         seeds.insert(seeds.end(), seeds_.begin(), seeds_.end());
         TRY(write_seed_files(box.rootfs, files.upper(), seeds, id_offset));
         // In user-namespace mode the container's root writes the upper layer.
         for (auto& d : {files.upper(), files.work()})
             if (::chown(d.c_str(), id_offset, id_offset) != 0) return fail_errno("chown " + d);
         record.cgroup = cgroup_name(m.project_name, spec.name);
-        record.ssh_port = TRY(free_tcp_port());
         record.user_namespace = options_.user_namespace;
-        nlohmann::json j{{"cgroup", record.cgroup},
-                         {"ssh_port", record.ssh_port},
-                         {"box_dir", m.box_dir},
-                         {"user_namespace", record.user_namespace}};
-        TRY(replace_file(files.state(), j.dump(2) + "\n"));
     } else {
         record = TRY(read_record(files));
         if (record.user_namespace != options_.user_namespace)
@@ -191,6 +180,25 @@ Result<> ContainerProvider::up(const MachineContext& m) {
                                                 (record.user_namespace ? "with" : "without") +
                                                 " a user namespace; destroy it to change that");
     }
+    // The SSH port: the one from the last run while it is still free (ssh-config users keep
+    // theirs), else a new one. Held bound until the supervisor is about to bind it, so two
+    // projects coming up at once never pick the same port.
+    net::PortReservation ssh_hold;
+    if (record.ssh_port > 0)
+        if (auto r = net::reserve_exact_port(net::Proto::Tcp, "127.0.0.1", record.ssh_port))
+            ssh_hold = std::move(*r);
+    if (!ssh_hold.held()) {
+        ssh_hold = TRY(net::reserve_port(net::Proto::Tcp, "127.0.0.1"));
+        record.ssh_port = ssh_hold.port();
+    }
+    nlohmann::json rec{{"cgroup", record.cgroup},
+                       {"ssh_port", record.ssh_port},
+                       {"box_dir", m.box_dir},
+                       {"user", user},
+                       {"user_namespace", record.user_namespace}};
+    TRY(replace_file(files.state(), rec.dump(2) + "\n"));
+    TRY(ssh::write_known_hosts(m.state_dir + "/known_hosts", "127.0.0.1", record.ssh_port,
+                               keys.host_public_key_file));
 
     SupervisorConfig c;
     c.project = m.project_name;
@@ -226,13 +234,15 @@ Result<> ContainerProvider::up(const MachineContext& m) {
     c.network = options_.network;
     c.forwards.push_back({"127.0.0.1", record.ssh_port, 22, "tcp"});
     for (auto& p : spec.ports) c.forwards.push_back({p.host_ip, p.host, p.guest, p.protocol});
-    c.no_new_privs = options_.no_new_privs;
+    // no_new_privs makes setuid binaries inert: a non-root SSH user needs sudo to provision.
+    c.no_new_privs = options_.no_new_privs && user == "root";
     c.user_namespace = options_.user_namespace;
     c.id_base = options_.user_namespace ? options_.id_base : 0;
     c.id_count = options_.user_namespace ? options_.id_count : 0;
     c.capabilities = default_capabilities();
     TRY(replace_file(files.config(), to_json(c)));
 
+    ssh_hold.release();  // the supervisor's NAT binds it now
     auto ok = spawn_supervisor(exe, m.state_dir, options_.start_timeout_ms);
     if (!ok) return std::unexpected(ok.error().context("starting machine " + spec.name));
     return {};
@@ -362,8 +372,8 @@ Result<provider::SshInfo> ContainerProvider::ssh_info(const MachineContext& m) c
         auto box = read_container_box(m.box_dir);
         info.user = box ? box->user : "root";
     }
-    // The SSH side generates these before the first up (see set_first_boot_files).
-    info.identity_file = m.state_dir + "/private_key";
+    // Made by up() before the first boot (ssh::ensure_machine_keys, machine_keys.h).
+    info.identity_file = m.state_dir + "/ssh/id_ed25519";
     info.known_hosts_file = m.state_dir + "/known_hosts";
     return info;
 }

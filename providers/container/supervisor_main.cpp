@@ -12,6 +12,7 @@
 
 #include "providers/container/mini_init.h"
 #include "providers/container/network_attachment.h"
+#include "providers/container/slirp_attachment.h"
 #include "providers/container/supervisor.h"
 
 int main(int argc, char** argv) {
@@ -36,10 +37,10 @@ int main(int argc, char** argv) {
     logger->flush_on(spdlog::level::info);
     spdlog::set_default_logger(logger);
 
-    // The NAT stack (src/net) plugs in here: a factory returning its NetworkAttachment.
-    // Until then the tap is held open and carries no traffic.
-    env::container::NetworkAttachmentFactory network = [](const env::container::SupervisorConfig&) {
-        return std::make_unique<env::container::HoldingAttachment>();
+    // eth0 on the user-mode NAT (libslirp), serving the SSH and `ports:` forwards.
+    env::container::NetworkAttachmentFactory network = [](const env::container::SupervisorConfig& c)
+        -> std::unique_ptr<env::container::NetworkAttachment> {
+        return std::make_unique<env::container::SlirpAttachment>(c.hostname);
     };
     return env::container::run_supervisor(state_dir, ready_fd, network);
 }

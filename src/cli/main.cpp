@@ -40,7 +40,9 @@ public:
 };
 
 void add_global_flags(CLI::App* app, GlobalOptions& g) {
-    app->add_option("-f,--file", g.file,
+    // halt and destroy take -f as --force (as Vagrant's do); there the Envfile is --file only.
+    const bool short_f = app->get_option_no_throw("-f") == nullptr;
+    app->add_option(short_f ? "-f,--file" : "--file", g.file,
                     "Envfile to use (default: $ENVFILE, else the nearest Envfile upwards)")
         ->group("Global options");
     app->add_flag("--debug", g.debug, "log everything to stderr")->group("Global options");

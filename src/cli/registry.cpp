@@ -9,7 +9,15 @@ CommandList all_commands() {
     CommandList c;
     c.push_back(make_init_command());
     c.push_back(make_validate_command());
+    c.push_back(make_up_command());
+    c.push_back(make_ssh_command());
+    c.push_back(make_ssh_config_command());
+    c.push_back(make_provision_command());
+    c.push_back(make_reload_command());
+    c.push_back(make_halt_command());
+    c.push_back(make_destroy_command());
     c.push_back(make_status_command());
+    c.push_back(make_port_command());
     c.push_back(make_global_status_command());
     c.push_back(make_version_command());
     c.push_back(make_box_add_command());

@@ -5,6 +5,8 @@
 #include <functional>
 #include <utility>
 
+#include "providers/container/container_provider.h"
+
 namespace env::provider {
 namespace {
 
@@ -12,6 +14,7 @@ using Factory = std::function<std::unique_ptr<Provider>()>;
 
 const std::vector<std::pair<std::string, Factory>>& providers() {
     static const std::vector<std::pair<std::string, Factory>> list = {
+        {"container", [] { return std::make_unique<container::ContainerProvider>(); }},
     };
     return list;
 }

@@ -20,7 +20,7 @@ TEST_CASE("a command that cannot be executed fails up with its reason and leaves
     SKIP_UNLESS_USABLE();
     test::ContainerMachine m("");
     container::ContainerOptions opts;
-    opts.supervisor_path = ENV_BINARY_DIR "/providers/container/env-container-supervisor";
+    opts.supervisor_path = ENV_BINARY_DIR "/env-container-supervisor";
     opts.command = {"/no/such/sshd", "-D"};
     m.provider = std::make_unique<container::ContainerProvider>(opts);
     auto up = m.provider->up(m.ctx);

@@ -51,7 +51,7 @@ std::string container_skip_reason() {
     if (!sys::exists("/bin/busybox"))
         return "/bin/busybox is missing (apt-get install busybox-static)";
     auto usable = container::ContainerProvider({.supervisor_path = ENV_BINARY_DIR
-                                                "/providers/container/env-container-supervisor"})
+                                                "/env-container-supervisor"})
                       .usable();
     if (!usable) return "the container provider is not usable here: " + usable.error().what();
     return "";
@@ -95,7 +95,7 @@ ContainerMachine::ContainerMachine(const std::string& script, container::Contain
 }
 
 void ContainerMachine::set_script(const std::string& script, container::ContainerOptions opts) {
-    opts.supervisor_path = ENV_BINARY_DIR "/providers/container/env-container-supervisor";
+    opts.supervisor_path = ENV_BINARY_DIR "/env-container-supervisor";
     if (!script.empty()) opts.command = {"/bin/sh", "-c", script};
     if (opts.stop_timeout_ms == 10000) opts.stop_timeout_ms = 2000;
     provider = std::make_unique<container::ContainerProvider>(std::move(opts));

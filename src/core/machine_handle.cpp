@@ -1,0 +1,95 @@
+#include "core/machine_handle.h"
+
+#include <ctime>
+#include <sstream>
+
+#include "core/machine_index.h"
+#include "core/machine_status.h"
+#include "core/paths.h"
+#include "provider/registry.h"
+#include "util/sys.h"
+
+namespace env::core {
+
+Result<MachineHandle> open_machine(const Project& p, const envfile::Machine& m,
+                                   const std::string& provider_override) {
+    MachineHandle h;
+    h.project = &p;
+    h.spec = &m;
+    h.record = TRY(load_record(p.machine_dir(m.name)));
+    std::string name = h.record ? h.record->provider
+                                : (provider_override.empty() ? m.provider : provider_override);
+    if (name.empty()) name = "container";
+    h.provider = TRY(provider::make(name));
+    h.context = machine_context(p, m, h.record ? &*h.record : nullptr);
+    return h;
+}
+
+Result<MachineLock> lock_machine(const Project& p, const std::string& machine,
+                                 const std::string& command_line, bool wait) {
+    return MachineLock::acquire(p.machine_dir(machine) + "/lock", "machine " + machine,
+                                command_line, wait);
+}
+
+std::string tail_lines(const std::string& path, int n) {
+    auto text = sys::read_file(path);
+    if (!text) return "";
+    std::string t = *text;
+    while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
+    size_t pos = t.size();
+    for (int i = 0; i < n && pos != std::string::npos && pos > 0; ++i) pos = t.rfind('\n', pos - 1);
+    return pos == std::string::npos ? t : t.substr(pos + 1);
+}
+
+Result<ssh::Connected> connect_machine(const MachineHandle& h, std::chrono::milliseconds timeout) {
+    auto info = TRY(h.provider->ssh_info(h.context));
+    ssh::ConnectOptions o;
+    o.machine = h.name();
+    o.host = info.host;
+    o.port = info.port;
+    o.user = info.user;
+    o.identity_file = info.identity_file;
+    o.host_public_key_file = info.known_hosts_file;
+    const std::string console = h.dir() + "/console.log";
+    bool stopped = false;
+    auto still_running = [&]() -> Result<> {
+        auto st = TRY(h.provider->state(h.context));
+        if (st == provider::MachineState::Running) return {};
+        stopped = true;
+        std::string tail = tail_lines(console, 10);
+        return fail(ErrorKind::Provider,
+                    "machine " + h.name() + " is " + provider::to_string(st) +
+                        " (it stopped while waiting for SSH); log: " + h.dir() + "/supervisor.log" +
+                        (tail.empty() ? "" : "; last console lines:\n" + tail));
+    };
+    TRY(still_running());
+    auto c = ssh::connect_with_retry(o, timeout, still_running);
+    if (!c && !stopped && c.error().kind() == ErrorKind::Network) {
+        std::string tail = tail_lines(console, 10);
+        return fail(ErrorKind::Network, "machine " + h.name() + ": SSH did not answer within " +
+                                            std::to_string(timeout.count() / 1000) +
+                                            " s (boot_timeout): " + c.error().message() +
+                                            (tail.empty() ? "; console.log is empty"
+                                                          : "; last console lines:\n" + tail));
+    }
+    return c;
+}
+
+Result<> update_index(const MachineHandle& h) {
+    MachineIndex index(index_path());
+    auto record = TRY(load_record(h.dir()));
+    if (!record) return index.remove(h.project->dir, h.name());
+    IndexEntry e;
+    e.project_dir = h.project->dir;
+    e.envfile = h.project->envfile.path;
+    e.machine = h.name();
+    e.provider = record->provider;
+    e.box = record->box;
+    e.box_version = record->box_version;
+    auto st = h.provider->state(h.context);
+    e.state = st ? provider::to_string(*st) : "unknown";
+    e.updated = static_cast<int64_t>(std::time(nullptr));
+    return index.upsert(e);
+}
+
+}  // namespace env::core

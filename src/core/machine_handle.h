@@ -1,0 +1,48 @@
+#pragma once
+// One machine of a project opened for a command: its spec, what env recorded about it, the
+// provider that owns it (or would create it) and the context that provider needs. The
+// commands (up, halt, ssh, ...) all start from here.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/lock.h"
+#include "core/machine_record.h"
+#include "core/project.h"
+#include "provider/provider.h"
+#include "ssh/session.h"
+
+namespace env::core {
+
+struct MachineHandle {
+    const Project* project = nullptr;
+    const envfile::Machine* spec = nullptr;
+    std::optional<MachineRecord> record;  // none: not created
+    std::unique_ptr<provider::Provider> provider;
+    provider::MachineContext context;
+
+    const std::string& name() const { return spec->name; }
+    std::string dir() const { return project->machine_dir(spec->name); }
+};
+
+// provider_override: `up --provider P` (only for a machine not created yet).
+Result<MachineHandle> open_machine(const Project& p, const envfile::Machine& m,
+                                   const std::string& provider_override = "");
+
+// The lock every changing command holds: <machine dir>/lock (flock; a Busy error naming the
+// holder unless wait).
+Result<MachineLock> lock_machine(const Project& p, const std::string& machine,
+                                 const std::string& command_line, bool wait);
+
+// One SSH connection attempt series: until authenticated or `timeout`. Stops at once when the
+// machine is no longer running (its supervisor died, the SSH server exited). A timeout error
+// ends with the last lines of the machine's console.log.
+Result<ssh::Connected> connect_machine(const MachineHandle& h, std::chrono::milliseconds timeout);
+
+// Records the machine's current state in the global index (env global-status).
+Result<> update_index(const MachineHandle& h);
+
+// The last `n` lines of a file, "" when it cannot be read.
+std::string tail_lines(const std::string& path, int n);
+
+}  // namespace env::core

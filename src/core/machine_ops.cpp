@@ -1,0 +1,53 @@
+#include "core/machine_ops.h"
+
+#include <unistd.h>
+
+#include "core/machine_index.h"
+#include "core/paths.h"
+#include "provisioners/runner.h"
+#include "ssh/ssh_remote.h"
+#include "util/sys.h"
+
+namespace env::core {
+
+Result<> run_provisioners(const MachineHandle& h, ssh::Session session, const ProvisionOptions& o) {
+    provisioners::Runner runner(h.dir());
+    ssh::SshRemote remote(std::move(session));
+    TRY(runner.run(*h.spec, remote, {.force = o.force, .only = o.only}));
+    return {};
+}
+
+Result<> provision_machine(const Project& p, const envfile::Machine& m, const ProvisionOptions& po,
+                           const OpOptions& o) {
+    auto lock = TRY(lock_machine(p, m.name, o.command_line, o.wait));
+    auto h = TRY(open_machine(p, m));
+    auto st = TRY(h.provider->state(h.context));
+    if (st != provider::MachineState::Running)
+        return fail(ErrorKind::Provider, "machine " + m.name + " is " + provider::to_string(st) +
+                                             "; `env up " + m.name + "` first");
+    auto conn = TRY(connect_machine(h, std::chrono::seconds(m.boot_timeout)));
+    return run_provisioners(h, std::move(conn.session), po);
+}
+
+Result<> halt_machine(const Project& p, const envfile::Machine& m, bool force, const OpOptions& o) {
+    auto h = TRY(open_machine(p, m));
+    if (!h.record) return {};
+    auto lock = TRY(lock_machine(p, m.name, o.command_line, o.wait));
+    TRY(h.provider->halt(h.context, force));
+    return update_index(h);
+}
+
+Result<> destroy_machine(const Project& p, const envfile::Machine& m, const OpOptions& o) {
+    auto h = TRY(open_machine(p, m));
+    if (!h.record && !sys::exists(h.dir())) return {};
+    auto lock = TRY(lock_machine(p, m.name, o.command_line, o.wait));
+    if (h.record) TRY(h.provider->destroy(h.context));
+    TRY(sys::remove_tree(h.dir()));
+    TRY(MachineIndex(index_path()).remove(p.dir, m.name));
+    // .envstate/machines and .envstate go too once empty, as before the first up.
+    ::rmdir((p.state_dir + "/machines").c_str());
+    ::rmdir(p.state_dir.c_str());
+    return {};
+}
+
+}  // namespace env::core

@@ -1,0 +1,34 @@
+#pragma once
+// The `up` pipeline for one machine (the CLI loops over the selected machines, in order):
+//   lock -> box (resolve; absent with box_url: add it) -> machine.json -> provider up (keys
+//   and first-boot files are the provider's) -> wait until SSH authenticates within
+//   boot_timeout -> provisioners -> global index.
+// A crashed machine is recovered by the provider's up (its files are kept).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/project.h"
+#include "util/error.h"
+
+namespace env::core {
+
+struct UpOptions {
+    std::string provider;  // --provider: for machines not created yet
+    // nullopt: Vagrant's default (`once` steps that have not run, `always` steps; nothing when
+    // the machine was already running); true: --provision (every step again); false:
+    // --no-provision.
+    std::optional<bool> provision;
+    std::vector<std::string> provision_with;  // --provision-with a,b (implies provisioning)
+    bool wait = false;                        // --wait: wait for a held lock
+    std::string command_line;                 // recorded in the lock
+};
+
+struct UpResult {
+    bool was_running = false;
+    int ssh_ms = 0;  // provider up to SSH authenticated
+};
+
+Result<UpResult> up_machine(const Project& p, const envfile::Machine& m, const UpOptions& o);
+
+}  // namespace env::core
