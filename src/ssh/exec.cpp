@@ -1,5 +1,8 @@
 #include "ssh/exec.h"
 
+#include <chrono>
+#include <thread>
+
 #include "ssh/channel_pump.h"
 
 namespace env::ssh {
@@ -10,10 +13,18 @@ Result<int> exec(const Session& session, const std::string& command, const ExecI
         return fail(ErrorKind::Network,
                     "machine '" + session.machine() + "': " + what + ": " + ssh_get_error(s));
     };
-    ChannelPtr channel(ssh_channel_new(s));
-    if (!channel) return err("cannot create a channel");
-    if (ssh_channel_open_session(channel.get()) != SSH_OK)
-        return err("cannot open a session channel");
+    // A server may refuse or defer a channel briefly while it is still closing the previous
+    // one (seen with dropbear right after a refused SFTP subsystem): retry for a moment
+    // with a fresh channel before calling the session broken.
+    ChannelPtr channel;
+    for (int attempt = 0;; ++attempt) {
+        channel.reset(ssh_channel_new(s));
+        if (!channel) return err("cannot create a channel");
+        int rc = ssh_channel_open_session(channel.get());
+        if (rc == SSH_OK) break;
+        if (attempt == 20 || !ssh_is_connected(s)) return err("cannot open a session channel");
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
     detail::PumpOptions po;
     po.on_stdout = io.on_stdout;
     po.on_stderr = io.on_stderr;

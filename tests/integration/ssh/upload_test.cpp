@@ -61,7 +61,9 @@ TEST_CASE("upload copies a directory tree keeping modes and symlinks", "[root]")
 
     // Awkward names survive the shell fallback's quoting.
     REQUIRE(sys::write_file_atomic(src + "/it's \"odd\" $x", "q", 0640));
-    REQUIRE(upload(*s, src + "/it's \"odd\" $x", dst + "/it's \"odd\" $x"));
+    auto odd = upload(*s, src + "/it's \"odd\" $x", dst + "/it's \"odd\" $x");
+    INFO("error: " << (odd ? std::string("none") : odd.error().what()));
+    REQUIRE(odd);
     CHECK(*sys::read_file(dst + "/it's \"odd\" $x") == "q");
     CHECK(mode(dst + "/it's \"odd\" $x") == 0640);
 
