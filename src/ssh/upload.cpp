@@ -115,14 +115,7 @@ private:
             if (a) sftp_attributes_free(a);
             if (!is_dir) return sftp_fail("cannot create the directory " + remote);
         }
-        std::vector<std::string> names;
-        DIR* d = ::opendir(local.c_str());
-        if (!d) return fail_errno("opendir " + local);
-        while (auto* e = ::readdir(d)) {
-            std::string n = e->d_name;
-            if (n != "." && n != "..") names.push_back(n);
-        }
-        ::closedir(d);
+        auto names = TRY(sys::list_dir(local));
         std::sort(names.begin(), names.end());
         for (const auto& n : names) TRY(copy(local + "/" + n, remote + "/" + n));
         if (sftp_chmod(sftp_, remote.c_str(), mode) != 0)
@@ -155,14 +148,7 @@ public:
         }
         if (S_ISDIR(st.st_mode)) {
             TRY(run("mkdir -p -- " + q + " && chmod 0700 -- " + q, -1));
-            std::vector<std::string> names;
-            DIR* d = ::opendir(local.c_str());
-            if (!d) return fail_errno("opendir " + local);
-            while (auto* e = ::readdir(d)) {
-                std::string n = e->d_name;
-                if (n != "." && n != "..") names.push_back(n);
-            }
-            ::closedir(d);
+            auto names = TRY(sys::list_dir(local));
             std::sort(names.begin(), names.end());
             for (const auto& n : names) TRY(copy(local + "/" + n, remote + "/" + n));
             TRY(run("chmod " + octal(st.st_mode) + " -- " + q, -1));
