@@ -33,8 +33,8 @@ void send_msg(const std::string& m) {
     ::send(kSyncFd, m.data(), m.size(), MSG_NOSIGNAL);
 }
 
-Result<> send_fd(int fd) {
-    char tag = 'T';
+// One tag byte carrying fd as SCM_RIGHTS over the unix socket sock.
+Result<> send_with_fd(int sock, char tag, int fd, const char* what) {
     iovec iov{&tag, 1};
     alignas(cmsghdr) char buf[CMSG_SPACE(sizeof(int))] = {};
     msghdr msg{};
@@ -47,9 +47,11 @@ Result<> send_fd(int fd) {
     c->cmsg_type = SCM_RIGHTS;
     c->cmsg_len = CMSG_LEN(sizeof(int));
     std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    if (::sendmsg(kSyncFd, &msg, MSG_NOSIGNAL) != 1) return fail_errno("send the tap fd");
+    if (::sendmsg(sock, &msg, MSG_NOSIGNAL) != 1) return fail_errno(what);
     return {};
 }
+
+Result<> send_fd(int fd) { return send_with_fd(kSyncFd, 'T', fd, "send the tap fd"); }
 
 Result<> attach_console() {
     // A session of its own with the console as controlling terminal, like a booted system.
@@ -245,22 +247,6 @@ Result<std::string> recv_message(int sock, int timeout_ms, UniqueFd* fd) {
     return m;
 }
 
-Result<> send_with_fd(int sock, char tag, int fd) {
-    iovec iov{&tag, 1};
-    alignas(cmsghdr) char buf[CMSG_SPACE(sizeof(int))] = {};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = buf;
-    msg.msg_controllen = sizeof buf;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    if (::sendmsg(sock, &msg, MSG_NOSIGNAL) != 1) return fail_errno("send to the container");
-    return {};
-}
 
 // The supervisor's half of user-namespace mode: id maps for the new namespace, and the
 // box's rootfs as an id-mapped mount (mount_setattr MOUNT_ATTR_IDMAP, Linux 5.12; under an
@@ -286,7 +272,7 @@ Result<pid_t> userns_handshake(int sock, pid_t shim, const SupervisorConfig& c) 
     if (::mount_setattr(tree.get(), "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) != 0)
         return fail_errno("id-map " + c.lower_dir +
                           " (needs Linux 5.19 and a filesystem that supports it)");
-    TRY(send_with_fd(sock, 'M', tree.get()));
+    TRY(send_with_fd(sock, 'M', tree.get(), "send to the container"));
     auto p = recv_message(sock, 10000, nullptr);
     if (!p) return std::unexpected(p.error());
     long pid = p->size() > 1 && (*p)[0] == 'P' ? std::strtol(p->c_str() + 1, nullptr, 10) : 0;
