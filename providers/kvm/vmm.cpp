@@ -52,6 +52,8 @@ Vmm::~Vmm() {
     if (memory_thread_.joinable()) memory_thread_.join();
     control_.stop();
     for (auto& r : runners_) r->stop();
+    if (loop_) loop_->stop();  // no device work once the vCPUs are gone
+    for (auto& t : virtio_) t->shutdown();
     if (console_ && console_owned_) fclose(console_);
 }
 
@@ -87,6 +89,7 @@ Result<> Vmm::setup() {
     memory_thread_ = std::thread([this] { memory_result_ = map_memory(); });
     TRY(vm_->create_irqchip());
     TRY(setup_devices());
+    TRY(setup_virtio());
 
     uint64_t rsdp = TRY(write_acpi_tables(*memory_, config_.vcpus));
     auto boot = TRY(load_guest(*memory_, {reinterpret_cast<const uint8_t*>(kernel.data()), kernel.size()},
@@ -182,6 +185,7 @@ int Vmm::run() {
         spdlog::error("{}", r.error().what());
         return 1;
     }
+    if (loop_) loop_->start();
     for (auto& r : runners_) r->start();
     StopReason reason;
     {
@@ -191,6 +195,7 @@ int Vmm::run() {
     }
     spdlog::info("env-vmm: {}", to_string(reason));
     for (auto& r : runners_) r->stop();
+    if (loop_) loop_->stop();
     control_.stop();
     return exit_status(reason);
 }

@@ -17,9 +17,12 @@
 #include "providers/kvm/devices/i8042.h"
 #include "providers/kvm/devices/rtc.h"
 #include "providers/kvm/devices/serial.h"
+#include "providers/kvm/event_loop.h"
 #include "providers/kvm/guest_memory.h"
 #include "providers/kvm/kvm.h"
+#include "providers/kvm/pci/msix_routing.h"
 #include "providers/kvm/pci/pci_bus.h"
+#include "providers/kvm/pci/virtio_pci.h"
 #include "providers/kvm/vcpu_runner.h"
 #include "providers/kvm/vm.h"
 
@@ -69,6 +72,15 @@ private:
     std::chrono::steady_clock::time_point started_;
     std::thread memory_thread_;  // registers guest RAM while the IRQ chip is created
     Result<> memory_result_;
+
+    // virtio (vmm_virtio.cpp): the device thread, MSI routes, one transport per device.
+    Result<> setup_virtio();
+    Result<std::vector<std::shared_ptr<virtio::Device>>> make_virtio_devices();
+    std::unique_ptr<EventLoop> loop_;
+    std::unique_ptr<pci::MsiRouter> msi_router_;
+    std::unique_ptr<pci::VirtioPciPlatform> pci_platform_;
+    std::vector<std::shared_ptr<virtio::Device>> virtio_devices_;
+    std::vector<std::shared_ptr<pci::VirtioPci>> virtio_;
 };
 
 }  // namespace env::kvm
