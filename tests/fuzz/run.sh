@@ -16,4 +16,6 @@ corpus=build-fuzz/virtio-corpus seeds=build-fuzz/virtio-seeds
 mkdir -p "$corpus" "$seeds"
 # -rss_limit: the guest RAM mapping is 16 MiB; anything near the limit is a leak.
 VIRTIO_FUZZ_SEEDS="$seeds" ./build-fuzz/tests/fuzz/virtio_fuzz "$corpus" "$seeds" -max_total_time="$seconds" -max_len=16384 \
-  -rss_limit_mb=1024 -timeout=10 -print_final_stats=1 2>&1 | tail -n 25
+  -rss_limit_mb=1024 -timeout=10 -print_final_stats=1 >build-fuzz/virtio-fuzz.log 2>&1 ||
+  { cat build-fuzz/virtio-fuzz.log; echo "virtio fuzzer failed (crash input saved in the current directory)"; exit 1; }
+grep -E '^(#[0-9]+.*DONE|Done|stat::)' build-fuzz/virtio-fuzz.log

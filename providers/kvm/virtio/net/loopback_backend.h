@@ -24,9 +24,9 @@ public:
     void send(std::span<const uint8_t> frame) override {
         ++sent_;
         if (!deliver_) return;
+        if (held_.empty() && deliver_(frame)) return;  // the common case: no copy kept
         if (held_.size() >= kMaxHeld) return void(++dropped_);
         held_.emplace_back(frame.begin(), frame.end());
-        resume();
     }
     void resume() override {
         while (deliver_ && !held_.empty() && deliver_(held_.front())) held_.pop_front();
