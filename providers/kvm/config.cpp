@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "providers/kvm/boot/mptable.h"
+#include "providers/kvm/virtio/net/mac_address.h"
 
 namespace env::kvm {
 
@@ -59,7 +60,7 @@ Result<NicConfig> nic_json(const nlohmann::json& j) {
         else if (key == "tap")
             n.tap = v.get<std::string>();
         else if (key == "mac")
-            n.mac = TRY(parse_mac(v.get<std::string>()));
+            n.mac = TRY(virtio::parse_mac(v.get<std::string>()));
         else if (key == "forwards")
             for (auto& f : v) n.forwards.push_back(TRY(forward_json(f)));
         else
@@ -79,22 +80,6 @@ std::vector<std::string> split(const std::string& s, char sep) {
     }
 }
 }  // namespace
-
-Result<std::array<uint8_t, 6>> parse_mac(const std::string& text) {
-    auto parts = split(text, ':');
-    std::array<uint8_t, 6> mac{};
-    if (parts.size() != 6)
-        return fail(ErrorKind::Invalid, "MAC address '" + text + "' is not six hex bytes");
-    for (size_t i = 0; i < 6; ++i) {
-        if (parts[i].size() != 2 ||
-            parts[i].find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
-            return fail(ErrorKind::Invalid, "MAC address '" + text + "' is not six hex bytes");
-        mac[i] = static_cast<uint8_t>(std::stoul(parts[i], nullptr, 16));
-    }
-    if (mac[0] & 1)
-        return fail(ErrorKind::Invalid, "MAC address '" + text + "' is a multicast address");
-    return mac;
-}
 
 Result<PortForward> parse_forward(const std::string& text) {
     PortForward f;
@@ -138,7 +123,7 @@ Result<NicConfig> parse_nic_flag(const std::string& value) {
     }
     for (size_t i = 1; i < parts.size(); ++i) {
         if (parts[i].starts_with("mac="))
-            n.mac = TRY(parse_mac(parts[i].substr(4)));
+            n.mac = TRY(virtio::parse_mac(parts[i].substr(4)));
         else if (parts[i].starts_with("forward="))
             n.forwards.push_back(TRY(parse_forward(parts[i].substr(8))));
         else

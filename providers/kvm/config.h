@@ -59,7 +59,6 @@ Result<VmmConfig> parse_config_json(const std::string& text, VmmConfig base = {}
 // or --nic tap=NAME[,mac=M].
 Result<DiskConfig> parse_disk_flag(const std::string& value);
 Result<NicConfig> parse_nic_flag(const std::string& value);
-Result<std::array<uint8_t, 6>> parse_mac(const std::string& text);
 // "tcp:127.0.0.1:2222-22" (address optional).
 Result<PortForward> parse_forward(const std::string& text);
 // Checks ranges and that the kernel is set.

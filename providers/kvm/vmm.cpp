@@ -54,6 +54,7 @@ Vmm::~Vmm() {
     for (auto& r : runners_) r->stop();
     if (loop_) loop_->stop();  // no device work once the vCPUs are gone
     for (auto& t : virtio_) t->shutdown();
+    virtio_devices_.clear();  // before the NAT stacks their backends use
     if (console_ && console_owned_) fclose(console_);
 }
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "net/slirp_stack.h"
 #include "providers/kvm/bus.h"
 #include "providers/kvm/config.h"
 #include "providers/kvm/control.h"
@@ -81,6 +82,7 @@ private:
     std::unique_ptr<pci::VirtioPciPlatform> pci_platform_;
     std::vector<std::shared_ptr<virtio::Device>> virtio_devices_;
     std::vector<std::shared_ptr<pci::VirtioPci>> virtio_;
+    std::vector<std::unique_ptr<net::SlirpStack>> slirp_;  // one per slirp NIC
 };
 
 }  // namespace env::kvm

@@ -3,6 +3,11 @@
 // would, interrupts through MSI-X irqfds or the slot's INTx pin.
 #include <spdlog/spdlog.h>
 
+#include "providers/kvm/virtio/block/device.h"
+#include "providers/kvm/virtio/block/disk_image.h"
+#include "providers/kvm/virtio/net/device.h"
+#include "providers/kvm/virtio/net/slirp_backend.h"
+#include "providers/kvm/virtio/net/tap_backend.h"
 #include "providers/kvm/virtio/rng/device.h"
 #include "providers/kvm/vmm.h"
 
@@ -57,10 +62,40 @@ private:
 
 Result<std::vector<std::shared_ptr<virtio::Device>>> Vmm::make_virtio_devices() {
     std::vector<std::shared_ptr<virtio::Device>> devices;
-    if (!config_.disks.empty())
-        return fail(ErrorKind::Invalid, "disks: virtio-blk is not in this build yet");
-    if (!config_.nics.empty())
-        return fail(ErrorKind::Invalid, "nics: virtio-net is not in this build yet");
+    // Slots in this order: disks (vda, vdb, ... as Linux probes by slot), NICs, rng.
+    for (size_t i = 0; i < config_.disks.size(); ++i) {
+        auto& d = config_.disks[i];
+        auto image = virtio::open_raw_disk(d.path, d.read_only);
+        if (!image) return fail(ErrorKind::Invalid, "disk " + d.path + ": " + image.error().what());
+        devices.push_back(std::make_shared<virtio::BlockDevice>(std::move(*image),
+                                                                "env-disk" + std::to_string(i)));
+    }
+    for (size_t i = 0; i < config_.nics.size(); ++i) {
+        auto& n = config_.nics[i];
+        virtio::MacAddress mac = n.mac;
+        if (mac == virtio::MacAddress{}) mac = {0x52, 0x54, 0x00, 0x12, 0x34, uint8_t(0x56 + i)};
+        std::unique_ptr<virtio::NetBackend> backend;
+        if (n.backend == "tap") {
+            backend = TRY(virtio::TapBackend::open(n.tap));
+        } else {
+            auto stack = TRY(net::SlirpStack::create());
+            for (auto& f : n.forwards) {
+                net::HostForward hf;
+                hf.proto = f.proto == "udp" ? net::Proto::Udp : net::Proto::Tcp;
+                hf.host_ip = f.host_addr;
+                hf.host_port = f.host_port;
+                hf.guest_port = f.guest_port;
+                if (auto r = stack->add_forward(hf); !r)
+                    return fail(ErrorKind::Invalid, "forward " + f.proto + " " + f.host_addr + ":" +
+                                                        std::to_string(f.host_port) + ": " +
+                                                        r.error().what());
+            }
+            TRY(stack->start());
+            backend = std::make_unique<virtio::SlirpBackend>(*stack);
+            slirp_.push_back(std::move(stack));
+        }
+        devices.push_back(std::make_shared<virtio::NetDevice>(std::move(backend), mac));
+    }
     if (config_.rng) devices.push_back(std::make_shared<virtio::RngDevice>());
     return devices;
 }

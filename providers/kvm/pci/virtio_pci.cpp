@@ -76,6 +76,7 @@ void VirtioPci::shutdown() {
     active_ = false;
     std::lock_guard lock(cfg_mutex_);
     unmap();
+    device_.reset();  // now, while what its backend uses (a NAT stack) still exists
 }
 
 void VirtioPci::build_capabilities() {

@@ -56,7 +56,8 @@ public:
                                                      GuestMemory& memory, EventLoop& loop,
                                                      VirtioPciPlatform& platform);
     // Before the loop and the platform go away (the buses may hold the transport longer):
-    // resets the device and drops the watches, the BAR mapping and the ioeventfds.
+    // resets and releases the device and drops the watches, the BAR mapping and the
+    // ioeventfds. Nothing may reach the transport afterwards (the vCPUs are stopped).
     void shutdown();
 
     // The slot the PCI bus gave it: its INTx pin is legacy_irq(slot). `bar` is where the
