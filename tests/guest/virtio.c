@@ -124,6 +124,7 @@ int virtio_init(struct vdev* d, uint64_t want, unsigned nq) {
         v->avail = (volatile struct vq_avail*)(m + 0x400);
         v->used = (volatile struct vq_used*)(m + 0x800);
         v->idx = v->last_used = 0;
+        v->index = (uint16_t)q;
         v->notify_addr = d->notify + (uint64_t)rd16(c + 0x1E) * d->mult;
         if (use_msix) {
             wr16(c + 0x1A, (uint16_t)(q + 1));
@@ -157,7 +158,7 @@ void vq_post(struct vq* v, const struct vq_buf* b, unsigned n) {
     v->avail->idx = ++v->idx;
     barrier();
     v->irqs_at_post = irqs;
-    wr16(v->notify_addr, 0);
+    wr16(v->notify_addr, v->index); /* §4.1.5.2: the queue's index */
 }
 
 /* Waits (halting until interrupts) for the used ring to move and an interrupt to arrive
@@ -211,6 +212,7 @@ void virtio_tests(const char* cmdline) {
         switch (id >> 16) {
             case 0x1044: rng_test(&d); break;
             case 0x1042: virtio_blk_test(&d, cmdline); break;
+            case 0x1041: virtio_net_test(&d, cmdline); break;
         }
         wr8(d.common + 0x14, 0); /* reset: the device stops using our rings */
     }

@@ -11,7 +11,7 @@ struct vq_used_elem { uint32_t id, len; };
 struct vq_used { uint16_t flags, idx; struct vq_used_elem ring[VQ_SIZE]; uint16_t avail_event; };
 
 struct vq {
-    uint16_t size, idx, last_used;
+    uint16_t size, idx, last_used, index;
     unsigned irqs_at_post;
     uint64_t notify_addr;
     struct vq_desc* desc;
@@ -37,3 +37,4 @@ void virtio_report_irq(unsigned before);
 unsigned virtio_irq_count(void);
 
 void virtio_blk_test(struct vdev* d, const char* cmdline);
+void virtio_net_test(struct vdev* d, const char* cmdline);

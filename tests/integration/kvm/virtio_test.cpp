@@ -3,6 +3,10 @@
 // they saw; the host side checks the transcript and, for disks, the image file.
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "net/port_allocator.h"
 #include "vmm_process.h"
 
 using namespace env::kvm::test;
@@ -117,4 +121,70 @@ TEST_CASE("virtio-blk: a read-only disk refuses the guest's write", "[kvm][virti
     // VIRTIO_BLK_S_IOERR for the write; the read returns the untouched sector.
     CHECK(l[1].rfind("virtio-blk: write status 1, read status 0, read back DIFFERS", 0) == 0);
     CHECK(env::sys::read_file(image).value_or("") == std::string(1 << 20, 'x'));
+}
+
+namespace {
+// Connects to 127.0.0.1:port, sends `line`, returns everything read until the peer closes.
+std::string tcp_exchange(int port, const std::string& line) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    env::UniqueFd hold(fd);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(uint16_t(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) return "connect failed";
+    (void)!::send(fd, line.data(), line.size(), MSG_NOSIGNAL);
+    std::string got;
+    for (;;) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 30000) <= 0) return got + " (timeout)";
+        char b[256];
+        ssize_t n = ::recv(fd, b, sizeof b, 0);
+        if (n <= 0) return got;
+        got.append(b, size_t(n));
+    }
+}
+}  // namespace
+
+TEST_CASE("virtio-net over slirp: DHCP lease, the gateway, a host TCP connection through a forward",
+          "[kvm][virtio]") {
+    if (auto why = kvm_unavailable(); !why.empty()) {
+        WARN(why);
+        return;
+    }
+    for (std::string irq : {"msix", "intx"}) {
+        DYNAMIC_SECTION(irq) {
+            auto reserved = env::net::reserve_port(env::net::Proto::Tcp);
+            REQUIRE(reserved);
+            int port = reserved->port();
+            reserved->release();  // env-vmm's slirp binds it next
+            VmmProcess vmm;
+            vmm.start({"--kernel", guest_image("tiny-guest.bzImage"), "--memory", "64", "--no-rng",
+                       "--nic", "slirp,forward=tcp:127.0.0.1:" + std::to_string(port) + "-8080",
+                       "--cmdline",
+                       "console=ttyS0 guest.mode=virtio virtio.irq=" + irq + " net.port=8080"});
+            INFO("console:\n" << vmm.output() << "\nstderr:\n" << vmm.errors());
+            REQUIRE(vmm.wait_for_output("virtio-net: listening on tcp port 8080",
+                                        std::chrono::seconds(60)));
+            // Host -> guest (the line) and guest -> host (the answer, then the guest's close).
+            CHECK(tcp_exchange(port, "hello from the host\n") ==
+                  "guest got: hello from the host\n");
+            auto status = vmm.wait(std::chrono::seconds(30));
+            REQUIRE(status);
+            CHECK(*status == 0);
+            std::vector<std::string> l;
+            for (auto& x : lines(vmm.output()))
+                if (x.rfind("virtio", 0) == 0) l.push_back(x);
+            REQUIRE(l.size() == 6);
+            CHECK(l[0] == "virtio-net: 00:01.0 ready (" + irq + ") mac 52:54:00:12:34:56");
+            CHECK(l[1] ==
+                  "virtio-net: dhcp offer 10.0.2.15, ack 10.0.2.15 from 10.0.2.2, router 10.0.2.2");
+            CHECK(l[2] ==
+                  "virtio-net: gateway 10.0.2.2 is at 52:55:0a:00:02:02");  // libslirp's MAC
+            CHECK(l[3] == "virtio-net: listening on tcp port 8080");
+            CHECK(l[4] ==
+                  "virtio-net: tcp from 10.0.2.2 said 'hello from the host', answered and closed");
+            CHECK(l[5] == "virtio: done");
+        }
+    }
 }
