@@ -69,7 +69,7 @@ void EventLoop::post(std::function<void()> fn) {
 }
 
 void EventLoop::run_sync(const std::function<void()>& fn) {
-    if (!thread_.joinable() || on_loop_thread()) {
+    if (!thread_.joinable() || on_loop_thread() || finished_) {
         fn();
         return;
     }
@@ -82,8 +82,11 @@ void EventLoop::run_sync(const std::function<void()>& fn) {
         done = true;
         cv.notify_one();
     });
+    // A loop that stops meanwhile runs what was posted before it exits (loop()), so only
+    // work posted after that final drain could wait forever: give up on it then.
     std::unique_lock lock(m);
-    cv.wait(lock, [&] { return done || stopping_.load(); });
+    while (!cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return done; }))
+        if (finished_) return;
 }
 
 void EventLoop::run_posted() {
@@ -121,6 +124,8 @@ void EventLoop::loop() {
         }
     }
     run_posted();  // nobody waits forever in run_sync
+    std::lock_guard lock(mutex_);
+    finished_ = true;  // what is posted from now on never runs
 }
 
 }  // namespace env::kvm

@@ -42,7 +42,7 @@ private:
 
     UniqueFd epoll_, wake_;
     std::thread thread_;
-    std::atomic<bool> stopping_{false};
+    std::atomic<bool> stopping_{false}, finished_{false};
     std::mutex mutex_;
     std::deque<std::function<void()>> posted_;
     // Handlers by fd; shared_ptr so unwatch() inside a handler does not destroy it mid-call.
