@@ -215,7 +215,8 @@ nlohmann::json Vmm::status() {
             {"memory_mib", config_.memory_mib},
             {"uptime_ms", up.count()},
             {"unknown_port_accesses", pio_.unknown_accesses()},
-            {"unknown_mmio_accesses", mmio_.unknown_accesses()}};
+            {"unknown_mmio_accesses", mmio_.unknown_accesses()},
+            {"virtio", virtio_status()}};
 }
 
 nlohmann::json Vmm::handle(const nlohmann::json& req) {

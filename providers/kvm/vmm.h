@@ -76,6 +76,7 @@ private:
 
     // virtio (vmm_virtio.cpp): the device thread, MSI routes, one transport per device.
     Result<> setup_virtio();
+    nlohmann::json virtio_status();
     Result<std::vector<std::shared_ptr<virtio::Device>>> make_virtio_devices();
     std::unique_ptr<EventLoop> loop_;
     std::unique_ptr<pci::MsiRouter> msi_router_;

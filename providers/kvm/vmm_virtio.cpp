@@ -117,4 +117,15 @@ Result<> Vmm::setup_virtio() {
     return {};
 }
 
+nlohmann::json Vmm::virtio_status() {
+    nlohmann::json list = nlohmann::json::array();
+    for (auto& t : virtio_) {
+        char id[8];
+        snprintf(id, sizeof id, "%04x", t->device_id());
+        list.push_back(
+            {{"device", id}, {"ioeventfds", t->ioeventfds()}, {"notify_exits", t->notify_exits()}});
+    }
+    return list;
+}
+
 }  // namespace env::kvm

@@ -7,6 +7,7 @@
  *   guest.mode=reset|poweroff|garbage|idle|irq|halt|virtio  what to do after the checks (default
  *              reset; virtio drives every virtio-pci device (virtio.c), then powers off)
  *   virtio.irq=msix|intx  how the virtio devices interrupt (default msix)
+ *   virtio.then=idle      after the virtio tests, idle (for the control socket) instead of powering off
  */
 
 #include "guest.h"
@@ -310,6 +311,9 @@ void guest_main(uint64_t boot_params, uint64_t pvh_start_info) {
     if (startswith(mode, "irq")) irq_test();
     if (startswith(mode, "virtio")) {
         virtio_tests(b.cmdline);
+        char then[8] = "power";
+        cmdline_get(b.cmdline, "virtio.then", then, sizeof then);
+        if (startswith(then, "idle")) idle();
         mode[0] = 'p', mode[1] = 'o', mode[2] = 'w', mode[3] = 'e', mode[4] = 'r', mode[5] = 0;
     }
     if (startswith(mode, "halt")) { puts_("tiny-guest: halting\n"); for (;;) __asm__ volatile("cli; hlt"); }

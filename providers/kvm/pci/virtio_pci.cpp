@@ -223,6 +223,7 @@ void VirtioPci::bar_access(uint64_t offset, std::span<uint8_t> data, bool is_wri
         // Reached only without an ioeventfd (or by a width KVM did not match): same path.
         uint64_t q = (offset - kNotifyCfg) / kNotifyMultiplier;
         if (is_write && q < notify_fds_.size()) {
+            ++notify_exits_;
             uint64_t one = 1;
             (void)!::write(notify_fds_[q].get(), &one, sizeof one);
         } else if (!is_write)

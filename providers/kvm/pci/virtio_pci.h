@@ -9,6 +9,7 @@
 // the device or its queues runs on the event loop (EventLoop::run_sync), which owns the
 // transport's virtio state. Queue notifications go guest -> KVM ioeventfd -> loop without
 // a vCPU exit to userspace; interrupts go loop -> MSI-X vector (irqfd) or INTx + ISR.
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -64,6 +65,16 @@ public:
     // VMM pre-assigns BAR 0 (as firmware would; the guest may move it).
     void place(unsigned slot, uint32_t bar);
 
+    // For the control socket's status: notifications that came as MMIO exits (0 while
+    // KVM's ioeventfds take them) and whether every queue has an ioeventfd.
+    uint64_t notify_exits() const { return notify_exits_; }
+    bool ioeventfds() {
+        std::lock_guard lock(cfg_mutex_);
+        return mapped_ &&
+               std::all_of(ioeventfd_ok_.begin(), ioeventfd_ok_.end(), [](bool b) { return b; });
+    }
+    uint32_t device_id() const { return uint32_t(cfg_.read(kDeviceId, 2)); }
+
     uint32_t config_read(unsigned offset, unsigned size) override;
     void config_write(unsigned offset, unsigned size, uint32_t value) override;
     void read(uint64_t offset, std::span<uint8_t> data) override;
@@ -117,6 +128,7 @@ private:
     std::atomic<uint8_t> config_generation_{0};
     std::atomic<uint8_t> isr_{0};
     std::atomic<bool> intx_disabled_{false};
+    std::atomic<uint64_t> notify_exits_{0};
 };
 
 }  // namespace env::kvm::pci

@@ -188,3 +188,34 @@ TEST_CASE("virtio-net over slirp: DHCP lease, the gateway, a host TCP connection
         }
     }
 }
+
+TEST_CASE("virtio notifications reach the devices through KVM ioeventfds, not MMIO exits",
+          "[kvm][virtio]") {
+    if (auto why = kvm_unavailable(); !why.empty()) {
+        WARN(why);
+        return;
+    }
+    VmmProcess vmm;
+    std::string image = vmm.dir.path + "/disk.img";
+    REQUIRE(env::sys::write_file_atomic(image, std::string(1 << 20, '\0')));
+    vmm.start({"--kernel", guest_image("tiny-guest.bzImage"), "--memory", "64", "--disk", image,
+               "--cmdline", "console=ttyS0 guest.mode=virtio virtio.then=idle"});
+    INFO("console:\n" << vmm.output() << "\nstderr:\n" << vmm.errors());
+    REQUIRE(vmm.wait_for_output("idle: ready", std::chrono::seconds(60)));
+    CHECK(vmm.output().find("read back matches") != std::string::npos);
+    Control ctl(vmm.socket);
+    REQUIRE(ctl.connected());
+    auto st = ctl.request("status");
+    INFO(st.dump());
+    REQUIRE(st["virtio"].size() == 2);
+    CHECK(st["virtio"][0]["device"] == "1042");
+    CHECK(st["virtio"][1]["device"] == "1044");
+    for (auto& d : st["virtio"]) {
+        CHECK(d["ioeventfds"] == true);
+        CHECK(d["notify_exits"] == 0);  // the guest kicked blk twice and rng once, all inside KVM
+    }
+    CHECK(ctl.request("kill")["ok"] == true);
+    auto status = vmm.wait(std::chrono::seconds(20));
+    REQUIRE(status);
+    CHECK(*status == 12);
+}
