@@ -31,7 +31,9 @@ class CountingInterrupt : public Interrupt {
 public:
     void used_buffers(uint16_t) override { ++count; }
     void config_changed() override {}
-    void needs_reset() override { std::fprintf(stderr, "bench: device asked for a reset\n"), std::exit(1); }
+    void needs_reset() override {
+        std::fprintf(stderr, "bench: device asked for a reset\n"), std::exit(1);
+    }
     uint64_t count = 0;
 };
 class NoLoop : public EventLoop {
@@ -40,25 +42,28 @@ class NoLoop : public EventLoop {
     void post(std::function<void()> fn) override { fn(); }
 };
 
-double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+double seconds(Clock::duration d) {
+    return std::chrono::duration<double>(d).count();
+}
 
 // memcpy of the bytes the device moves per operation, between the same buffers it uses
 // (chain k of each batch copies `bytes` from src + k * stride to dst + k * dst_stride),
 // `copies` times per operation: the same cache footprint as the device, minus its logic.
-double memcpy_rate(size_t bytes, unsigned copies, uint64_t ops, unsigned char* dst, size_t dst_stride,
-                   const unsigned char* src, size_t stride) {
+double memcpy_rate(size_t bytes, unsigned copies, uint64_t ops, unsigned char* dst,
+                   size_t dst_stride, const unsigned char* src, size_t stride) {
     auto t0 = Clock::now();
     for (uint64_t i = 0; i < ops; ++i) {
         size_t k = i % kBatch;
-        for (unsigned c = 0; c < copies; ++c) std::memcpy(dst + k * dst_stride, src + k * stride, bytes);
+        for (unsigned c = 0; c < copies; ++c)
+            std::memcpy(dst + k * dst_stride, src + k * stride, bytes);
         asm volatile("" ::: "memory");
     }
     return ops / seconds(Clock::now() - t0);
 }
 
 void report(const char* what, double rate, double bound, const char* bound_what) {
-    std::printf("%-34s %10.0f /s %8.0f ns each | memcpy of %s: %10.0f /s | device/memcpy %.2f\n", what, rate,
-                1e9 / rate, bound_what, bound, rate / bound);
+    std::printf("%-34s %10.0f /s %8.0f ns each | memcpy of %s: %10.0f /s | device/memcpy %.2f\n",
+                what, rate, 1e9 / rate, bound_what, bound, rate / bound);
 }
 
 void bench_blk(uint32_t type, uint32_t len, uint64_t rounds, const char* what) {
@@ -76,7 +81,8 @@ void bench_blk(uint32_t type, uint32_t len, uint64_t rounds, const char* what) {
         } h{type, 0, uint64_t{k} * len / kSectorSize};
         mem.write_obj(kHdrs + 32ull * k, h).value();
         drv.set_desc(3 * k, kHdrs + 32ull * k, 16, kDescNext, 3 * k + 1);
-        drv.set_desc(3 * k + 1, kData + uint64_t{k} * len, len, kDescNext | (in ? kDescWrite : 0), 3 * k + 2);
+        drv.set_desc(3 * k + 1, kData + uint64_t{k} * len, len, kDescNext | (in ? kDescWrite : 0),
+                     3 * k + 2);
         drv.set_desc(3 * k + 2, kHdrs + 32ull * k + 16, 1, kDescWrite, 0);
     }
     Clock::duration busy{};
@@ -86,7 +92,8 @@ void bench_blk(uint32_t type, uint32_t len, uint64_t rounds, const char* what) {
         dev.queue_notify(0);
         busy += Clock::now() - t0;
         for (unsigned k = 0; k < kBatch; ++k)
-            if (!drv.take_used()) std::fprintf(stderr, "bench: request not completed\n"), std::exit(1);
+            if (!drv.take_used())
+                std::fprintf(stderr, "bench: request not completed\n"), std::exit(1);
     }
     uint64_t ops = rounds * kBatch;
     // A flush moves no data: its bound is the status byte.
@@ -120,12 +127,14 @@ void bench_net(uint32_t frame_len, uint64_t rounds) {
         dev.queue_notify(1);  // frames to send; the loopback returns each to the rx queue
         busy += Clock::now() - t0;
         for (unsigned k = 0; k < kBatch; ++k)
-            if (!rx.take_used() || !tx.take_used()) std::fprintf(stderr, "bench: frame lost\n"), std::exit(1);
+            if (!rx.take_used() || !tx.take_used())
+                std::fprintf(stderr, "bench: frame lost\n"), std::exit(1);
     }
     uint64_t ops = rounds * kBatch;
     // The device copies each frame twice: out of the tx buffer, into an rx buffer.
-    double bound = memcpy_rate(frame_len + kNetHdrSize, 2, ops, mem.host(kRxBufs, kBatch * 0x800ull), 0x800,
-                               mem.host(kTxBufs, kBatch * 0x800ull), 0x800);
+    double bound =
+        memcpy_rate(frame_len + kNetHdrSize, 2, ops, mem.host(kRxBufs, kBatch * 0x800ull), 0x800,
+                    mem.host(kTxBufs, kBatch * 0x800ull), 0x800);
     char what[64], bw[32];
     std::snprintf(what, sizeof what, "net %u B frame tx->loopback->rx", frame_len);
     std::snprintf(bw, sizeof bw, "2 x %u B", frame_len + kNetHdrSize);

@@ -68,7 +68,8 @@ TEST_CASE("after a crash, flushed writes are there and unflushed ones read as th
         std::string a = "flushed", b = "lost";
         (void)(*d)->write(0, {reinterpret_cast<const unsigned char*>(a.data()), a.size()});
         if (!(*d)->flush()) ::_exit(2);
-        (void)(*d)->write(5 * kCowClusterSize, {reinterpret_cast<const unsigned char*>(b.data()), b.size()});
+        (void)(*d)->write(5 * kCowClusterSize,
+                          {reinterpret_cast<const unsigned char*>(b.data()), b.size()});
         ::_exit(0);  // no destructor, no flush: as if the VMM was killed
     }
     int status = 0;

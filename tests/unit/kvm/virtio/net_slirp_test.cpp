@@ -15,10 +15,11 @@ using namespace env::kvm::virtio::testing;
 namespace {
 // "Who has 10.0.2.2? Tell 10.0.2.15", from the guest's MAC.
 std::vector<uint8_t> arp_request() {
-    std::vector<uint8_t> f = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x52, 0x54, 0, 1, 2, 3, 0x08, 0x06,
-                              0, 1, 0x08, 0, 6, 4, 0, 1,           // Ethernet/IPv4, request
-                              0x52, 0x54, 0, 1, 2, 3, 10, 0, 2, 15,  // sender
-                              0, 0, 0, 0, 0, 0, 10, 0, 2, 2};       // target
+    std::vector<uint8_t> f = {
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x52, 0x54, 0, 1,  2,
+        3,    0x08, 0x06, 0,    1,    0x08, 0,    6,    4, 0,  1,  // Ethernet/IPv4, request
+        0x52, 0x54, 0,    1,    2,    3,    10,   0,    2, 15,     // sender
+        0,    0,    0,    0,    0,    0,    10,   0,    2, 2};     // target
     f.resize(60, 0);
     return f;
 }
@@ -38,8 +39,10 @@ TEST_CASE("virtio-net over libslirp: the gateway answers ARP through the receive
         REQUIRE(f.size() >= 42);
         CHECK((f[12] == 0x08 && f[13] == 0x06));  // ARP
         CHECK(f[21] == 2);                        // a reply
-        CHECK(std::vector<uint8_t>(f.begin() + 28, f.begin() + 32) == std::vector<uint8_t>{10, 0, 2, 2});
-        CHECK(std::vector<uint8_t>(f.begin(), f.begin() + 6) == std::vector<uint8_t>{0x52, 0x54, 0, 1, 2, 3});
+        CHECK(std::vector<uint8_t>(f.begin() + 28, f.begin() + 32) ==
+              std::vector<uint8_t>{10, 0, 2, 2});
+        CHECK(std::vector<uint8_t>(f.begin(), f.begin() + 6) ==
+              std::vector<uint8_t>{0x52, 0x54, 0, 1, 2, 3});
         n.dev->reset();  // detaches from the stack before the stack goes
     }
     stack->stop();
