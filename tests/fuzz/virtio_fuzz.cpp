@@ -104,7 +104,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             dev = std::make_unique<RngDevice>();
             break;
         case 1:
-            dev = std::make_unique<BlockDevice>(std::make_unique<StrictDisk>(1 << 20, data[2] & 4),
+            dev = std::make_unique<BlockDevice>(std::make_unique<StrictDisk>(64 << 10, data[2] & 4),
                                                 "fuzz");
             break;
         default:
