@@ -149,3 +149,40 @@ TEST_CASE("an overlay killed with SIGKILL at a random moment keeps every acknowl
     CHECK((next == pattern(last + 1) || next == std::string(4096, '\0')));  // in flight: old or new
     CHECK(read(*d, (last + 2) * uint64_t{kCowClusterSize}, 8) == std::string(8, '\0'));
 }
+
+TEST_CASE("an overlay reads like a flat disk under random writes, zeroes, flushes and reopens") {
+    Cow c;  // base: kSize bytes of 'B'
+    std::string model(kSize, 'B');
+    auto d = c.open();
+    uint64_t state = 12345;  // a fixed xorshift sequence: reproducible
+    auto next = [&] {
+        state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+        return state;
+    };
+    for (int op = 0; op < 3000; ++op) {
+        uint64_t off = next() % kSize;
+        uint64_t len = 1 + next() % std::min<uint64_t>(kSize - off, 3 * kCowClusterSize);
+        switch (next() % 8) {
+            case 0:
+                d->write_zeroes(off, len).value();
+                model.replace(off, len, std::string(len, '\0'));
+                break;
+            case 1:
+                d->flush().value();
+                break;
+            case 2:
+                if (op % 50 == 0) d = c.open();  // the destructor flushes, the new one reloads the map
+                break;
+            default: {
+                std::string bytes(len, static_cast<char>('a' + op % 26));
+                write(*d, off, bytes);
+                model.replace(off, len, bytes);
+            }
+        }
+        uint64_t roff = next() % kSize, rlen = 1 + next() % std::min<uint64_t>(kSize - roff, 2 * kCowClusterSize);
+        REQUIRE(read(*d, roff, rlen) == model.substr(roff, rlen));
+    }
+    d.reset();
+    CHECK(read(*c.open(), 0, kSize) == model);
+    CHECK(sys::read_file(c.base).value() == std::string(kSize, 'B'));
+}
