@@ -172,7 +172,12 @@ Result<std::unique_ptr<DiskImage>> open_cow_disk(const std::string& base_path,
         return std::make_unique<CowDisk>(std::move(base), std::move(data), overlay, h,
                                          std::move(bitmap));
     }
-    // New overlay (or one whose map never got written: nothing in it was ever flushed).
+    // New overlay, or one whose map never got written (a crash right after creating it: it
+    // is still all holes). Anything else at that path is somebody's data: never truncate it.
+    struct stat existing;
+    if (::stat(overlay.c_str(), &existing) == 0 && (!S_ISREG(existing.st_mode) || existing.st_blocks > 0))
+        return fail(ErrorKind::Invalid, overlay + " exists but has no overlay map (" + map_path +
+                                            "); refusing to overwrite it");
     UniqueFd data = TRY(sys::open(overlay, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     if (::ftruncate(data.get(), static_cast<off_t>(want.size)) < 0)
         return fail_errno("size " + overlay);

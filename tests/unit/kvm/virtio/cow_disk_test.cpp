@@ -186,3 +186,12 @@ TEST_CASE("an overlay reads like a flat disk under random writes, zeroes, flushe
     CHECK(read(*c.open(), 0, kSize) == model);
     CHECK(sys::read_file(c.base).value() == std::string(kSize, 'B'));
 }
+
+TEST_CASE("an existing file without an overlay map is never overwritten") {
+    Cow c;
+    REQUIRE(sys::write_file_atomic(c.overlay, "somebody's data"));
+    auto d = open_cow_disk(c.base, c.overlay);
+    REQUIRE_FALSE(d);
+    CHECK_THAT(d.error().message(), Catch::Contains("refusing to overwrite"));
+    CHECK(sys::read_file(c.overlay).value() == "somebody's data");
+}
