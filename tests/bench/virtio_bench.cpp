@@ -74,7 +74,8 @@ void bench_blk(uint32_t type, uint32_t len, uint64_t rounds, const char* what,
     testing::SplitRingDriver drv(mem, 0x10000, 256);
     CountingInterrupt irq;
     constexpr uint64_t kHdrs = 0x100000, kData = 0x1000000, kDisk = 64 << 20;
-    BlockDevice dev(disk_image ? std::move(disk_image) : std::make_unique<MemoryDisk>(kDisk), "bench");
+    BlockDevice dev(disk_image ? std::move(disk_image) : std::make_unique<MemoryDisk>(kDisk),
+                    "bench");
     dev.activate({&mem, kFeatures, {drv.config()}, &irq, nullptr}).value();
     bool in = type == kBlkIn;
     for (unsigned k = 0; k < kBatch; ++k) {  // chain k: descriptors 3k..3k+2, set once
@@ -157,8 +158,10 @@ int main(int argc, char** argv) {
     int fd = ::mkstemp(tmpl);
     if (fd < 0 || ::ftruncate(fd, 64 << 20) < 0) return std::perror("bench: temporary image"), 1;
     ::close(fd);
-    bench_blk(kBlkIn, 4096, rounds, "blk 4 KiB read (raw file, cached)", open_raw_disk(tmpl, false).value());
-    bench_blk(kBlkOut, 4096, rounds, "blk 4 KiB write (raw file, cached)", open_raw_disk(tmpl, false).value());
+    bench_blk(kBlkIn, 4096, rounds, "blk 4 KiB read (raw file, cached)",
+              open_raw_disk(tmpl, false).value());
+    bench_blk(kBlkOut, 4096, rounds, "blk 4 KiB write (raw file, cached)",
+              open_raw_disk(tmpl, false).value());
     ::unlink(tmpl);
     bench_net(1514, rounds);
     bench_net(64, rounds);

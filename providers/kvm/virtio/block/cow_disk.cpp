@@ -175,7 +175,8 @@ Result<std::unique_ptr<DiskImage>> open_cow_disk(const std::string& base_path,
     // New overlay, or one whose map never got written (a crash right after creating it: it
     // is still all holes). Anything else at that path is somebody's data: never truncate it.
     struct stat existing;
-    if (::stat(overlay.c_str(), &existing) == 0 && (!S_ISREG(existing.st_mode) || existing.st_blocks > 0))
+    if (::stat(overlay.c_str(), &existing) == 0 &&
+        (!S_ISREG(existing.st_mode) || existing.st_blocks > 0))
         return fail(ErrorKind::Invalid, overlay + " exists but has no overlay map (" + map_path +
                                             "); refusing to overwrite it");
     UniqueFd data = TRY(sys::open(overlay, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));

@@ -135,7 +135,8 @@ TEST_CASE("an overlay killed with SIGKILL at a random moment keeps every acknowl
     ::close(acks[1]);
     uint32_t last = 0, c;
     int got = 0;
-    while (got < 5 && ::read(acks[0], &c, sizeof c) == sizeof c) last = c, ++got;  // let it run a bit
+    while (got < 5 && ::read(acks[0], &c, sizeof c) == sizeof c)
+        last = c, ++got;  // let it run a bit
     ::kill(pid, SIGKILL);
     while (::read(acks[0], &c, sizeof c) == sizeof c) last = c;
     ::close(acks[0]);
@@ -171,7 +172,8 @@ TEST_CASE("an overlay reads like a flat disk under random writes, zeroes, flushe
                 d->flush().value();
                 break;
             case 2:
-                if (op % 50 == 0) d = c.open();  // the destructor flushes, the new one reloads the map
+                if (op % 50 == 0)
+                    d = c.open();  // the destructor flushes, the new one reloads the map
                 break;
             default: {
                 std::string bytes(len, static_cast<char>('a' + op % 26));
@@ -179,7 +181,8 @@ TEST_CASE("an overlay reads like a flat disk under random writes, zeroes, flushe
                 model.replace(off, len, bytes);
             }
         }
-        uint64_t roff = next() % kSize, rlen = 1 + next() % std::min<uint64_t>(kSize - roff, 2 * kCowClusterSize);
+        uint64_t roff = next() % kSize,
+                 rlen = 1 + next() % std::min<uint64_t>(kSize - roff, 2 * kCowClusterSize);
         REQUIRE(read(*d, roff, rlen) == model.substr(roff, rlen));
     }
     d.reset();
