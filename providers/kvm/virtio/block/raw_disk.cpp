@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <vector>
 
+#include "providers/kvm/virtio/block/cow_disk.h"
 #include "providers/kvm/virtio/block/disk_image.h"
 #include "providers/kvm/virtio/block/file_io.h"
 #include "util/sys.h"
@@ -72,6 +73,14 @@ Result<std::unique_ptr<DiskImage>> open_raw_disk(const std::string& path, bool r
         size = static_cast<uint64_t>(end);
     }
     return std::make_unique<RawDisk>(std::move(fd), size, read_only, path);
+}
+
+Result<std::unique_ptr<DiskImage>> open_disk(const std::string& path, const std::string& base,
+                                             bool read_only) {
+    if (base.empty()) return open_raw_disk(path, read_only);
+    if (read_only)
+        return fail(ErrorKind::Invalid, "disk " + path + ": a copy-on-write overlay cannot be read-only");
+    return open_cow_disk(base, path);
 }
 
 }  // namespace env::kvm::virtio

@@ -198,3 +198,15 @@ TEST_CASE("an existing file without an overlay map is never overwritten") {
     CHECK_THAT(d.error().message(), Catch::Contains("refusing to overwrite"));
     CHECK(sys::read_file(c.overlay).value() == "somebody's data");
 }
+
+TEST_CASE("open_disk picks an overlay when a base is given, a raw image otherwise") {
+    Cow c;
+    auto overlay = open_disk(c.overlay, c.base, false).value();
+    write(*overlay, 0, "x");
+    overlay.reset();
+    CHECK(sys::exists(c.overlay + ".map"));
+    auto raw = open_disk(c.base, "", true).value();
+    CHECK(raw->read_only());
+    CHECK(read(*raw, 0, 1) == "B");
+    CHECK_FALSE(open_disk(c.overlay, c.base, true));
+}
