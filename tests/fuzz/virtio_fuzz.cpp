@@ -14,6 +14,7 @@
 #include <cstring>
 #include <memory>
 
+#include <spdlog/spdlog.h>
 #include "providers/kvm/guest_memory.h"
 #include "providers/kvm/virtio/block/device.h"
 #include "providers/kvm/virtio/block/memory_disk.h"
@@ -22,8 +23,8 @@
 #include "providers/kvm/virtio/rng/device.h"
 #include "tests/unit/kvm/virtio/split_ring_driver.h"
 #include "virtio_seeds.h"
-#include <spdlog/spdlog.h>
 
+using env::Result;
 using namespace env::kvm;
 using namespace env::kvm::virtio;
 
@@ -36,6 +37,30 @@ public:
     void watch(int, std::function<void()>) override {}
     void unwatch(int) override {}
     void post(std::function<void()> fn) override { fn(); }
+};
+
+// The device checks ranges before it touches the disk; a disk access past the end here
+// or a write to a read-only disk is a device bug: it must crash the fuzzer.
+class StrictDisk : public MemoryDisk {
+public:
+    using MemoryDisk::MemoryDisk;
+    Result<> read(uint64_t off, std::span<unsigned char> out) override {
+        return check(off, out.size()), MemoryDisk::read(off, out);
+    }
+    Result<> write(uint64_t off, std::span<const unsigned char> d) override {
+        return check(off, d.size(), true), MemoryDisk::write(off, d);
+    }
+    Result<> discard(uint64_t off, uint64_t len) override {
+        return check(off, len, true), MemoryDisk::discard(off, len);
+    }
+    Result<> write_zeroes(uint64_t off, uint64_t len) override {
+        return check(off, len, true), MemoryDisk::write_zeroes(off, len);
+    }
+
+private:
+    void check(uint64_t off, uint64_t len, bool writing = false) const {
+        if (off > size() || len > size() - off || (writing && read_only())) std::abort();
+    }
 };
 
 QueueConfig ring(uint64_t base, uint16_t size) {
@@ -61,10 +86,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size < 3) return 0;
     GuestMemory& mem = memory();
     // Fresh zeroed RAM each run, paying only for the pages the last run touched.
-    if (::fallocate(mem.fd(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, kMemSize) < 0) std::abort();
+    if (::fallocate(mem.fd(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, kMemSize) < 0)
+        std::abort();
     uint8_t mode = data[0] % 4;
     uint16_t qsize = static_cast<uint16_t>(1u << (data[1] % 9));
-    uint64_t features = kFeatureVersion1 | (data[2] & 1 ? kFeatureIndirectDesc : 0) | (data[2] & 2 ? kFeatureEventIdx : 0);
+    uint64_t features = kFeatureVersion1 | (data[2] & 1 ? kFeatureIndirectDesc : 0) |
+                        (data[2] & 2 ? kFeatureEventIdx : 0);
     size_t n = std::min<size_t>(size - 3, kMemSize);
     std::memcpy(mem.host(0, n), data + 3, n);
 
@@ -73,10 +100,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::unique_ptr<Device> dev;
     std::vector<QueueConfig> queues{ring(0, qsize)};
     switch (mode) {
-        case 0: dev = std::make_unique<RngDevice>(); break;
-        case 1: dev = std::make_unique<BlockDevice>(std::make_unique<MemoryDisk>(1 << 20, data[2] & 4), "fuzz"); break;
+        case 0:
+            dev = std::make_unique<RngDevice>();
+            break;
+        case 1:
+            dev = std::make_unique<BlockDevice>(std::make_unique<StrictDisk>(64 << 10, data[2] & 4),
+                                                "fuzz");
+            break;
         default:
-            dev = std::make_unique<NetDevice>(std::make_unique<LoopbackBackend>(), derive_mac("fuzz"));
+            dev = std::make_unique<NetDevice>(std::make_unique<LoopbackBackend>(),
+                                              derive_mac("fuzz"));
             queues.push_back(ring(kSecondRing, qsize));
     }
     if (!dev->activate({&mem, features, queues, &irq, &loop})) return 0;

@@ -15,9 +15,10 @@ namespace env::kvm::virtio::fuzz {
 
 inline constexpr uint64_t kSeedBytes = 0x3000;  // guest bytes a seed carries
 
-inline void write_seed(const std::string& dir, const std::string& name, uint8_t mode, uint8_t log2size,
-                       uint8_t feature_bits, const GuestMemory& mem) {
-    std::string bytes{static_cast<char>(mode), static_cast<char>(log2size), static_cast<char>(feature_bits)};
+inline void write_seed(const std::string& dir, const std::string& name, uint8_t mode,
+                       uint8_t log2size, uint8_t feature_bits, const GuestMemory& mem) {
+    std::string bytes{static_cast<char>(mode), static_cast<char>(log2size),
+                      static_cast<char>(feature_bits)};
     bytes.append(reinterpret_cast<const char*>(mem.host(0, kSeedBytes)), kSeedBytes);
     if (FILE* f = std::fopen((dir + "/" + name).c_str(), "wb")) {
         std::fwrite(bytes.data(), 1, bytes.size(), f);
@@ -36,7 +37,8 @@ inline void write_seeds(const std::string& dir) {
             d.post({{0x2400, 64, true}, {0x2500, 32, true}});
             write_seed(dir, "rng" + suffix, 0, 3, fbits, mem);
         }
-        for (uint32_t type : {kBlkIn, kBlkOut, kBlkFlush, kBlkGetId, kBlkDiscard, kBlkWriteZeroes}) {
+        for (uint32_t type :
+             {kBlkIn, kBlkOut, kBlkFlush, kBlkGetId, kBlkDiscard, kBlkWriteZeroes}) {
             auto mem = GuestMemory::create(16 << 20).value();
             testing::SplitRingDriver d(mem, 0, 8);
             struct {
@@ -52,9 +54,13 @@ inline void write_seeds(const std::string& dir) {
             bool in = type == kBlkIn || type == kBlkGetId;
             std::vector<Seg> segs{{0x2400, 16}};
             if (type == kBlkDiscard || type == kBlkWriteZeroes) segs.push_back({0x2800, 16});
-            if (type == kBlkIn || type == kBlkOut || type == kBlkGetId) segs.push_back({0x2800, 512, in});
+            if (type == kBlkIn || type == kBlkOut || type == kBlkGetId)
+                segs.push_back({0x2800, 512, in});
             segs.push_back({0x2a00, 1, true});
-            if (fbits) d.post_indirect(segs, 0x2c00); else d.post(segs);
+            if (fbits)
+                d.post_indirect(segs, 0x2c00);
+            else
+                d.post(segs);
             write_seed(dir, "blk" + std::to_string(type) + suffix, 1, 3, fbits, mem);
         }
         {

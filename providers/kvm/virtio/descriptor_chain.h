@@ -18,7 +18,7 @@ struct Buffer {
 };
 
 struct DescriptorChain {
-    uint16_t head = 0;  // the index the driver put in the available ring
+    uint16_t head = 0;            // the index the driver put in the available ring
     std::vector<Buffer> buffers;  // readable ones first (§2.7.4.2 makes the driver order them)
     uint32_t readable_bytes = 0;
     uint32_t writable_bytes = 0;

@@ -4,8 +4,10 @@
 
 namespace env::kvm::virtio {
 
-Result<> DeviceBase::activate_queues(const Activation& a, std::initializer_list<uint16_t> required) {
-    if (!a.memory || !a.interrupt) return fail(ErrorKind::Internal, name_ + ": activation without memory or interrupt");
+Result<> DeviceBase::activate_queues(const Activation& a,
+                                     std::initializer_list<uint16_t> required) {
+    if (!a.memory || !a.interrupt)
+        return fail(ErrorKind::Internal, name_ + ": activation without memory or interrupt");
     std::vector<std::optional<Queue>> queues(max_sizes_.size());
     for (size_t i = 0; i < a.queues.size() && i < queues.size(); ++i) {
         if (!a.queues[i].ready) continue;
@@ -14,7 +16,9 @@ Result<> DeviceBase::activate_queues(const Activation& a, std::initializer_list<
         queues[i] = std::move(*q);
     }
     for (uint16_t r : required)
-        if (!queues[r]) return fail(ErrorKind::Invalid, name_ + ": queue " + std::to_string(r) + " is not ready");
+        if (!queues[r])
+            return fail(ErrorKind::Invalid,
+                        name_ + ": queue " + std::to_string(r) + " is not ready");
     memory_ = a.memory;
     interrupt_ = a.interrupt;
     loop_ = a.loop;

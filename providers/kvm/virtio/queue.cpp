@@ -13,7 +13,9 @@ namespace {
 // is indirect; QEMU caps it at 1024 too, and Linux never needs more (blk: seg_max + 2).
 constexpr uint32_t kMaxIndirect = 1024;
 
-std::unexpected<Error> malformed(const std::string& what) { return fail(ErrorKind::Invalid, what); }
+std::unexpected<Error> malformed(const std::string& what) {
+    return fail(ErrorKind::Invalid, what);
+}
 
 std::string hex(uint64_t v) {
     char buf[24];
@@ -32,7 +34,8 @@ void store16(void* p, uint16_t v, std::memory_order order = std::memory_order_re
 
 }  // namespace
 
-Result<Queue> Queue::create(GuestMemory& memory, const QueueConfig& c, uint16_t max_size, uint64_t features) {
+Result<Queue> Queue::create(GuestMemory& memory, const QueueConfig& c, uint16_t max_size,
+                            uint64_t features) {
     if (!c.ready) return malformed("queue is not ready");
     if (c.size == 0 || (c.size & (c.size - 1)) || c.size > max_size)
         return malformed("queue size " + std::to_string(c.size) + " is not a power of two up to " +
@@ -48,20 +51,22 @@ Result<Queue> Queue::create(GuestMemory& memory, const QueueConfig& c, uint16_t 
     q.avail_ = reinterpret_cast<uint16_t*>(memory.host(c.driver, 6ull + 2ull * c.size));
     q.used_ = memory.host(c.device, 6ull + 8ull * c.size);
     if (!q.desc_ || !q.avail_ || !q.used_)
-        return malformed("queue rings at " + hex(c.desc) + "/" + hex(c.driver) + "/" + hex(c.device) +
-                         " are not in guest memory");
+        return malformed("queue rings at " + hex(c.desc) + "/" + hex(c.driver) + "/" +
+                         hex(c.device) + " are not in guest memory");
     return q;
 }
 
-uint16_t Queue::avail_idx() const { return load16(&avail_[1], std::memory_order_acquire); }
+uint16_t Queue::avail_idx() const {
+    return load16(&avail_[1], std::memory_order_acquire);
+}
 
 Result<bool> Queue::pop(DescriptorChain& chain) {
     uint16_t avail = avail_idx();
     uint16_t pending = static_cast<uint16_t>(avail - next_avail_);
     if (pending == 0) return false;
     if (pending > size_)
-        return malformed("available index moved " + std::to_string(pending) + " entries ahead of a " +
-                         std::to_string(size_) + "-entry queue");
+        return malformed("available index moved " + std::to_string(pending) +
+                         " entries ahead of a " + std::to_string(size_) + "-entry queue");
     uint16_t head = load16(&avail_[2 + next_avail_ % size_]);
     ++next_avail_;
     TRY(walk(head, chain));
@@ -69,16 +74,19 @@ Result<bool> Queue::pop(DescriptorChain& chain) {
 }
 
 Result<> Queue::add_buffer(const VirtqDesc& d, DescriptorChain& chain) {
-    if (d.len == 0) return malformed("zero-length descriptor in chain " + std::to_string(chain.head));
+    if (d.len == 0)
+        return malformed("zero-length descriptor in chain " + std::to_string(chain.head));
     unsigned char* host = memory_->host(d.addr, d.len);
     if (!host)
-        return malformed("descriptor " + hex(d.addr) + "+" + hex(d.len) + " in chain " + std::to_string(chain.head) +
-                         " is outside guest memory");
+        return malformed("descriptor " + hex(d.addr) + "+" + hex(d.len) + " in chain " +
+                         std::to_string(chain.head) + " is outside guest memory");
     bool writable = d.flags & kDescWrite;
     uint32_t& total = writable ? chain.writable_bytes : chain.readable_bytes;
     if (!writable && chain.writable_bytes)  // §2.7.4.2: readable buffers come first
-        return malformed("readable descriptor after a writable one in chain " + std::to_string(chain.head));
-    if (total > UINT32_MAX - d.len) return malformed("chain " + std::to_string(chain.head) + " is longer than 4 GiB");
+        return malformed("readable descriptor after a writable one in chain " +
+                         std::to_string(chain.head));
+    if (total > UINT32_MAX - d.len)
+        return malformed("chain " + std::to_string(chain.head) + " is longer than 4 GiB");
     total += d.len;
     chain.buffers.push_back({host, d.len, writable});
     return {};
@@ -87,11 +95,14 @@ Result<> Queue::add_buffer(const VirtqDesc& d, DescriptorChain& chain) {
 Result<> Queue::walk(uint16_t head, DescriptorChain& chain) {
     chain.clear();
     chain.head = head;
-    if (head >= size_) return malformed("chain head " + std::to_string(head) + " is past the descriptor table");
+    if (head >= size_)
+        return malformed("chain head " + std::to_string(head) + " is past the descriptor table");
     uint16_t index = head;
     for (unsigned visited = 1;; ++visited) {
         // More visits than descriptors can only be a loop (or a chain the spec forbids).
-        if (visited > size_) return malformed("chain " + std::to_string(head) + " loops or is longer than the queue");
+        if (visited > size_)
+            return malformed("chain " + std::to_string(head) +
+                             " loops or is longer than the queue");
         VirtqDesc d;
         std::memcpy(&d, &desc_[index], sizeof d);  // one snapshot: validate what we use
         if (d.flags & kDescIndirect) {
@@ -101,27 +112,34 @@ Result<> Queue::walk(uint16_t head, DescriptorChain& chain) {
             if (index != head || (d.flags & kDescNext))
                 return malformed("indirect descriptor inside chain " + std::to_string(head));
             if (d.len == 0 || d.len % sizeof(VirtqDesc) || d.len / sizeof(VirtqDesc) > kMaxIndirect)
-                return malformed("indirect table of " + std::to_string(d.len) + " bytes in chain " + std::to_string(head));
+                return malformed("indirect table of " + std::to_string(d.len) + " bytes in chain " +
+                                 std::to_string(head));
             auto* table = reinterpret_cast<const VirtqDesc*>(memory_->host(d.addr, d.len));
             if (!table)
-                return malformed("indirect table " + hex(d.addr) + "+" + hex(d.len) + " is outside guest memory");
+                return malformed("indirect table " + hex(d.addr) + "+" + hex(d.len) +
+                                 " is outside guest memory");
             uint32_t n = d.len / sizeof(VirtqDesc);
             uint32_t i = 0;
             for (uint32_t seen = 1;; ++seen) {
-                if (seen > n) return malformed("indirect table of chain " + std::to_string(head) + " loops");
+                if (seen > n)
+                    return malformed("indirect table of chain " + std::to_string(head) + " loops");
                 VirtqDesc e;
                 std::memcpy(&e, &table[i], sizeof e);
-                if (e.flags & kDescIndirect) return malformed("nested indirect table in chain " + std::to_string(head));
+                if (e.flags & kDescIndirect)
+                    return malformed("nested indirect table in chain " + std::to_string(head));
                 TRY(add_buffer(e, chain));
                 if (!(e.flags & kDescNext)) return {};
                 i = e.next;
-                if (i >= n) return malformed("indirect descriptor points past its table in chain " + std::to_string(head));
+                if (i >= n)
+                    return malformed("indirect descriptor points past its table in chain " +
+                                     std::to_string(head));
             }
         }
         TRY(add_buffer(d, chain));
         if (!(d.flags & kDescNext)) return {};
         index = d.next;
-        if (index >= size_) return malformed("descriptor points past the table in chain " + std::to_string(head));
+        if (index >= size_)
+            return malformed("descriptor points past the table in chain " + std::to_string(head));
     }
 }
 

@@ -26,10 +26,16 @@ constexpr char kMagic[8] = {'E', 'N', 'V', 'C', 'O', 'W', '1', 0};
 
 class CowDisk : public DiskImage {
 public:
-    CowDisk(UniqueFd base, UniqueFd data, std::string overlay, MapHeader header, std::vector<uint8_t> bitmap)
-        : base_(std::move(base)), data_(std::move(data)), overlay_(std::move(overlay)), header_(header),
+    CowDisk(UniqueFd base, UniqueFd data, std::string overlay, MapHeader header,
+            std::vector<uint8_t> bitmap)
+        : base_(std::move(base)),
+          data_(std::move(data)),
+          overlay_(std::move(overlay)),
+          header_(header),
           bitmap_(std::move(bitmap)) {}
-    ~CowDisk() override { (void)flush(); }  // a clean stop keeps everything; a crash keeps the last flush
+    ~CowDisk() override {
+        (void)flush();
+    }  // a clean stop keeps everything; a crash keeps the last flush
 
     uint64_t size() const override { return header_.size; }
     bool read_only() const override { return false; }
@@ -41,9 +47,11 @@ public:
             bool here = present(pos / cs());
             // Take the whole run of clusters that come from the same file.
             uint64_t run_end = (pos / cs() + 1) * cs();
-            while (run_end < offset + out.size() && present(run_end / cs()) == here) run_end += cs();
+            while (run_end < offset + out.size() && present(run_end / cs()) == here)
+                run_end += cs();
             size_t n = static_cast<size_t>(std::min<uint64_t>(run_end, offset + out.size()) - pos);
-            TRY(pread_full(here ? data_.get() : base_.get(), out.subspan(done, n), pos, here ? overlay_ : "base image"));
+            TRY(pread_full(here ? data_.get() : base_.get(), out.subspan(done, n), pos,
+                           here ? overlay_ : "base image"));
             done += n;
         }
         return {};
@@ -77,10 +85,15 @@ public:
         return {};
     }
 
-    Result<> discard(uint64_t offset, uint64_t len) override { return zero_clusters(offset, len, false); }
-    Result<> write_zeroes(uint64_t offset, uint64_t len) override { return zero_clusters(offset, len, true); }
+    Result<> discard(uint64_t offset, uint64_t len) override {
+        return zero_clusters(offset, len, false);
+    }
+    Result<> write_zeroes(uint64_t offset, uint64_t len) override {
+        return zero_clusters(offset, len, true);
+    }
 
-    static Result<> save_map(const std::string& overlay, const MapHeader& h, const std::vector<uint8_t>& bitmap) {
+    static Result<> save_map(const std::string& overlay, const MapHeader& h,
+                             const std::vector<uint8_t>& bitmap) {
         std::string bytes(reinterpret_cast<const char*>(&h), sizeof h);
         bytes.append(reinterpret_cast<const char*>(bitmap.data()), bitmap.size());
         return sys::write_file_atomic(overlay + ".map", bytes, 0644);
@@ -100,11 +113,12 @@ private:
     Result<> zero_clusters(uint64_t offset, uint64_t len, bool must_zero) {
         uint64_t end = offset + len;
         for (uint64_t pos = offset; pos < end;) {
-            uint64_t c = pos / cs(), cstart = c * cs(), cend = std::min<uint64_t>(cstart + cs(), size());
+            uint64_t c = pos / cs(), cstart = c * cs(),
+                     cend = std::min<uint64_t>(cstart + cs(), size());
             uint64_t n = std::min(cend, end) - pos;
             if (pos == cstart && n == cend - cstart) {
-                if (::fallocate(data_.get(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(pos),
-                                static_cast<off_t>(n)) < 0) {
+                if (::fallocate(data_.get(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                                static_cast<off_t>(pos), static_cast<off_t>(n)) < 0) {
                     if (errno != EOPNOTSUPP) return fail_errno("punch a hole in " + overlay_);
                     TRY(write_zero_bytes(data_.get(), pos, n, overlay_));
                 }
@@ -127,11 +141,13 @@ private:
 
 }  // namespace
 
-Result<std::unique_ptr<DiskImage>> open_cow_disk(const std::string& base_path, const std::string& overlay) {
+Result<std::unique_ptr<DiskImage>> open_cow_disk(const std::string& base_path,
+                                                 const std::string& overlay) {
     UniqueFd base = TRY(sys::open(base_path, O_RDONLY | O_CLOEXEC));
     struct stat st;
     if (::fstat(base.get(), &st) < 0) return fail_errno("stat " + base_path);
-    if (!S_ISREG(st.st_mode)) return fail(ErrorKind::Invalid, base_path + " is not a disk image file");
+    if (!S_ISREG(st.st_mode))
+        return fail(ErrorKind::Invalid, base_path + " is not a disk image file");
     MapHeader want{};
     std::memcpy(want.magic, kMagic, sizeof kMagic);
     want.cluster = kCowClusterSize;
@@ -149,17 +165,27 @@ Result<std::unique_ptr<DiskImage>> open_cow_disk(const std::string& base_path, c
         if (std::memcmp(h.magic, kMagic, sizeof kMagic) || h.cluster != want.cluster)
             return fail(ErrorKind::Invalid, map_path + " is not an overlay map");
         if (h.size != want.size || h.base_mtime_ns != want.base_mtime_ns)
-            return fail(ErrorKind::Invalid, "base image " + base_path + " changed since overlay " + overlay + " was made");
+            return fail(ErrorKind::Invalid, "base image " + base_path + " changed since overlay " +
+                                                overlay + " was made");
         std::memcpy(bitmap.data(), bytes.data() + sizeof h, bitmap.size());
         UniqueFd data = TRY(sys::open(overlay, O_RDWR | O_CLOEXEC));
-        return std::make_unique<CowDisk>(std::move(base), std::move(data), overlay, h, std::move(bitmap));
+        return std::make_unique<CowDisk>(std::move(base), std::move(data), overlay, h,
+                                         std::move(bitmap));
     }
-    // New overlay (or one whose map never got written: nothing in it was ever flushed).
+    // New overlay, or one whose map never got written (a crash right after creating it: it
+    // is still all holes). Anything else at that path is somebody's data: never truncate it.
+    struct stat existing;
+    if (::stat(overlay.c_str(), &existing) == 0 &&
+        (!S_ISREG(existing.st_mode) || existing.st_blocks > 0))
+        return fail(ErrorKind::Invalid, overlay + " exists but has no overlay map (" + map_path +
+                                            "); refusing to overwrite it");
     UniqueFd data = TRY(sys::open(overlay, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (::ftruncate(data.get(), static_cast<off_t>(want.size)) < 0) return fail_errno("size " + overlay);
+    if (::ftruncate(data.get(), static_cast<off_t>(want.size)) < 0)
+        return fail_errno("size " + overlay);
     if (::fsync(data.get()) < 0) return fail_errno("fsync " + overlay);
     TRY(CowDisk::save_map(overlay, want, bitmap));
-    return std::make_unique<CowDisk>(std::move(base), std::move(data), overlay, want, std::move(bitmap));
+    return std::make_unique<CowDisk>(std::move(base), std::move(data), overlay, want,
+                                     std::move(bitmap));
 }
 
 }  // namespace env::kvm::virtio

@@ -24,6 +24,7 @@ namespace env::kvm::virtio {
 inline constexpr uint32_t kCowClusterSize = 64 * 1024;
 
 // Opens the overlay, creating it (and its map) when neither exists yet.
-Result<std::unique_ptr<DiskImage>> open_cow_disk(const std::string& base, const std::string& overlay);
+Result<std::unique_ptr<DiskImage>> open_cow_disk(const std::string& base,
+                                                 const std::string& overlay);
 
 }  // namespace env::kvm::virtio

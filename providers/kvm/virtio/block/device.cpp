@@ -29,12 +29,15 @@ static_assert(sizeof(BlkConfig) == 60);
 }  // namespace
 
 uint64_t BlockDevice::features() const {
-    uint64_t f = kFeatureVersion1 | kFeatureIndirectDesc | kFeatureEventIdx | kBlkFSegMax | kBlkFBlkSize | kBlkFFlush;
+    uint64_t f = kFeatureVersion1 | kFeatureIndirectDesc | kFeatureEventIdx | kBlkFSegMax |
+                 kBlkFBlkSize | kBlkFFlush;
     if (disk_->read_only()) return f | kBlkFRo;
     return f | kBlkFDiscard | kBlkFWriteZeroes;
 }
 
-unsigned BlockDevice::config_size() const { return sizeof(BlkConfig); }
+unsigned BlockDevice::config_size() const {
+    return sizeof(BlkConfig);
+}
 
 void BlockDevice::read_config(unsigned offset, std::span<uint8_t> data) const {
     BlkConfig c{};
@@ -48,7 +51,8 @@ void BlockDevice::read_config(unsigned offset, std::span<uint8_t> data) const {
     c.write_zeroes_may_unmap = 1;
     std::fill(data.begin(), data.end(), 0);
     if (offset >= sizeof c) return;
-    std::memcpy(data.data(), reinterpret_cast<const uint8_t*>(&c) + offset, std::min<size_t>(data.size(), sizeof c - offset));
+    std::memcpy(data.data(), reinterpret_cast<const uint8_t*>(&c) + offset,
+                std::min<size_t>(data.size(), sizeof c - offset));
 }
 
 void BlockDevice::queue_notify(uint16_t index) {

@@ -29,5 +29,10 @@ public:
 
 // A raw image; read_only opens it O_RDONLY and refuses writes.
 Result<std::unique_ptr<DiskImage>> open_raw_disk(const std::string& path, bool read_only);
+// What a VMM disk entry names: with a base, a copy-on-write overlay at `path` over that
+// read-only base (cow_disk.h, created on first use); without, the raw image at `path`.
+// An overlay is never read-only (that would be the base alone: give it as `path`).
+Result<std::unique_ptr<DiskImage>> open_disk(const std::string& path, const std::string& base,
+                                             bool read_only);
 
 }  // namespace env::kvm::virtio

@@ -9,10 +9,12 @@
 
 namespace env::kvm::virtio {
 
-Result<> pread_full(int fd, std::span<unsigned char> out, uint64_t offset, const std::string& what) {
+Result<> pread_full(int fd, std::span<unsigned char> out, uint64_t offset,
+                    const std::string& what) {
     size_t done = 0;
     while (done < out.size()) {
-        ssize_t n = ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
+        ssize_t n =
+            ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return fail_errno("read " + what);
         if (n == 0) {  // past the end of the file: the disk reads zeros there
@@ -24,10 +26,12 @@ Result<> pread_full(int fd, std::span<unsigned char> out, uint64_t offset, const
     return {};
 }
 
-Result<> pwrite_full(int fd, std::span<const unsigned char> data, uint64_t offset, const std::string& what) {
+Result<> pwrite_full(int fd, std::span<const unsigned char> data, uint64_t offset,
+                     const std::string& what) {
     size_t done = 0;
     while (done < data.size()) {
-        ssize_t n = ::pwrite(fd, data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
+        ssize_t n =
+            ::pwrite(fd, data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return fail_errno("write " + what);
         done += static_cast<size_t>(n);

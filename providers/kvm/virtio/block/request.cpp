@@ -1,8 +1,8 @@
 #include "providers/kvm/virtio/block/request.h"
 
-#include <spdlog/spdlog.h>
-
 #include <cstring>
+
+#include "providers/kvm/rate_limited_log.h"
 
 namespace env::kvm::virtio {
 namespace {
@@ -25,8 +25,8 @@ bool in_range(const DiskImage& disk, uint64_t sector, uint64_t bytes) {
 }
 
 uint8_t log_error(const Error& e) {
-    static unsigned logged = 0;  // a guest can cause these at will: keep the log short
-    if (logged < 10) spdlog::warn("virtio-blk: {}{}", e.what(), ++logged == 10 ? " (further errors not logged)" : "");
+    static RateLimitedLog log("virtio-blk");  // a guest can cause these at will
+    log.warn(e.what());
     return kBlkIoErr;
 }
 
@@ -61,7 +61,8 @@ uint8_t zero_ranges(DiskImage& disk, ChainReader& in, bool discard) {
         // Only bit 0 (unmap, write zeroes only) is defined; anything else is unsupported.
         if (s.flags & ~1u || (discard && s.flags)) return kBlkUnsupp;
         if (!in_range(disk, s.sector, bytes)) return kBlkIoErr;
-        auto r = discard ? disk.discard(s.sector * kSectorSize, bytes) : disk.write_zeroes(s.sector * kSectorSize, bytes);
+        auto r = discard ? disk.discard(s.sector * kSectorSize, bytes)
+                         : disk.write_zeroes(s.sector * kSectorSize, bytes);
         if (!r) return log_error(r.error());
     }
     return kBlkOk;
@@ -69,8 +70,10 @@ uint8_t zero_ranges(DiskImage& disk, ChainReader& in, bool discard) {
 
 }  // namespace
 
-Result<BlkOutcome> handle_blk_request(DiskImage& disk, const DescriptorChain& chain, const std::string& id) {
-    if (chain.writable_bytes == 0) return fail(ErrorKind::Invalid, "block request without a status byte");
+Result<BlkOutcome> handle_blk_request(DiskImage& disk, const DescriptorChain& chain,
+                                      const std::string& id) {
+    if (chain.writable_bytes == 0)
+        return fail(ErrorKind::Invalid, "block request without a status byte");
     ChainReader in(chain);
     ChainWriter out(chain);
     uint32_t data_in = chain.writable_bytes - 1;  // the device-writable bytes before the status
@@ -96,7 +99,8 @@ Result<BlkOutcome> handle_blk_request(DiskImage& disk, const DescriptorChain& ch
             case kBlkGetId: {
                 char serial[kBlkIdBytes] = {};  // NUL-padded, not terminated when 20 long
                 std::memcpy(serial, id.data(), std::min<size_t>(id.size(), kBlkIdBytes));
-                out.write({reinterpret_cast<unsigned char*>(serial), std::min<size_t>(data_in, kBlkIdBytes)});
+                out.write({reinterpret_cast<unsigned char*>(serial),
+                           std::min<size_t>(data_in, kBlkIdBytes)});
                 status = kBlkOk;
                 break;
             }

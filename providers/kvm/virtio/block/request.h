@@ -12,7 +12,12 @@ namespace env::kvm::virtio {
 
 // Request types and statuses (§5.2.6).
 enum BlkType : uint32_t {
-    kBlkIn = 0, kBlkOut = 1, kBlkFlush = 4, kBlkGetId = 8, kBlkDiscard = 11, kBlkWriteZeroes = 13,
+    kBlkIn = 0,
+    kBlkOut = 1,
+    kBlkFlush = 4,
+    kBlkGetId = 8,
+    kBlkDiscard = 11,
+    kBlkWriteZeroes = 13,
 };
 inline constexpr uint8_t kBlkOk = 0, kBlkIoErr = 1, kBlkUnsupp = 2;
 
@@ -30,6 +35,7 @@ struct BlkOutcome {
 // request at all (no room for the status byte): the queue is then malformed. A request
 // that is merely wrong (past the end, odd length, writing a read-only disk) completes
 // with IOERR or UNSUPP.
-Result<BlkOutcome> handle_blk_request(DiskImage& disk, const DescriptorChain& chain, const std::string& id);
+Result<BlkOutcome> handle_blk_request(DiskImage& disk, const DescriptorChain& chain,
+                                      const std::string& id);
 
 }  // namespace env::kvm::virtio

@@ -23,7 +23,8 @@ NetDevice::~NetDevice() {
 }
 
 uint64_t NetDevice::features() const {
-    return kFeatureVersion1 | kFeatureIndirectDesc | kFeatureEventIdx | kNetFMac | kNetFStatus | kNetFMtu;
+    return kFeatureVersion1 | kFeatureIndirectDesc | kFeatureEventIdx | kNetFMac | kNetFStatus |
+           kNetFMtu;
 }
 
 void NetDevice::read_config(unsigned offset, std::span<uint8_t> data) const {
@@ -34,7 +35,8 @@ void NetDevice::read_config(unsigned offset, std::span<uint8_t> data) const {
     c.mtu = mtu_;
     std::fill(data.begin(), data.end(), 0);
     if (offset >= sizeof c) return;
-    std::memcpy(data.data(), reinterpret_cast<const uint8_t*>(&c) + offset, std::min<size_t>(data.size(), sizeof c - offset));
+    std::memcpy(data.data(), reinterpret_cast<const uint8_t*>(&c) + offset,
+                std::min<size_t>(data.size(), sizeof c - offset));
 }
 
 Result<> NetDevice::activate(Activation a) {

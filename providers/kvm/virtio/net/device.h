@@ -25,7 +25,10 @@ class NetDevice : public DeviceBase {
 public:
     static constexpr uint16_t kQueueSize = 256;
     NetDevice(std::unique_ptr<NetBackend> backend, MacAddress mac, uint16_t mtu = 1500)
-        : DeviceBase("net", {kQueueSize, kQueueSize}), backend_(std::move(backend)), mac_(mac), mtu_(mtu) {}
+        : DeviceBase("net", {kQueueSize, kQueueSize}),
+          backend_(std::move(backend)),
+          mac_(mac),
+          mtu_(mtu) {}
     ~NetDevice() override;
 
     DeviceId id() const override { return DeviceId::Net; }

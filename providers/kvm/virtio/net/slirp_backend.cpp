@@ -63,7 +63,9 @@ private:
 SlirpBackend::SlirpBackend(net::SlirpStack& stack)
     : stack_(stack), shared_(std::make_shared<Shared>()), sink_(std::make_unique<Sink>(shared_)) {}
 
-SlirpBackend::~SlirpBackend() { stop(); }
+SlirpBackend::~SlirpBackend() {
+    stop();
+}
 
 Result<> SlirpBackend::start(EventLoop& loop, Deliver deliver) {
     {
@@ -84,7 +86,9 @@ void SlirpBackend::stop() {
     shared_->deliver = nullptr;
 }
 
-void SlirpBackend::send(std::span<const uint8_t> frame) { stack_.input(frame); }
+void SlirpBackend::send(std::span<const uint8_t> frame) {
+    stack_.input(frame);
+}
 
 void SlirpBackend::resume() {
     {

@@ -16,7 +16,8 @@ constexpr size_t kTapFrameMax = 65536;  // a tap read returns one frame, at most
 
 Result<std::unique_ptr<TapBackend>> TapBackend::create(UniqueFd tap) {
     int flags = ::fcntl(tap.get(), F_GETFL);
-    if (flags < 0 || ::fcntl(tap.get(), F_SETFL, flags | O_NONBLOCK) < 0) return fail_errno("make the tap non-blocking");
+    if (flags < 0 || ::fcntl(tap.get(), F_SETFL, flags | O_NONBLOCK) < 0)
+        return fail_errno("make the tap non-blocking");
     return std::unique_ptr<TapBackend>(new TapBackend(std::move(tap)));
 }
 
@@ -47,7 +48,8 @@ void TapBackend::on_readable() {
         if (!pending_len_) {
             ssize_t n = ::read(tap_.get(), pending_.data(), pending_.size());
             if (n < 0 && errno == EINTR) continue;
-            if (n < 0 && errno != EAGAIN) spdlog::warn("virtio-net: reading the tap: {}", std::strerror(errno));
+            if (n < 0 && errno != EAGAIN)
+                spdlog::warn("virtio-net: reading the tap: {}", std::strerror(errno));
             if (n <= 0) return;
             pending_len_ = static_cast<size_t>(n);
         }

@@ -19,6 +19,7 @@ public:
     static Result<std::unique_ptr<TapBackend>> create(UniqueFd tap);
     // Opens (or creates) tap `name` in the caller's network namespace.
     static Result<std::unique_ptr<TapBackend>> open(const std::string& name);
+    // Unwatches the fd: the EventLoop given to start() must still exist (or stop() was called).
     ~TapBackend() override { stop(); }
 
     Result<> start(EventLoop& loop, Deliver deliver) override;

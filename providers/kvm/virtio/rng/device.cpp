@@ -21,12 +21,13 @@ void RngDevice::queue_notify(uint16_t index) {
             if (!popped) return fault(popped.error());
             if (!*popped) break;
             ChainWriter out(chain_);
-            out.for_each(std::min(out.remaining(), kMaxPerRequest), [](std::span<unsigned char> piece) -> size_t {
-                ssize_t n;
-                do n = ::getrandom(piece.data(), piece.size(), 0);
-                while (n < 0 && errno == EINTR);
-                return n < 0 ? 0 : static_cast<size_t>(n);
-            });
+            out.for_each(std::min(out.remaining(), kMaxPerRequest),
+                         [](std::span<unsigned char> piece) -> size_t {
+                             ssize_t n;
+                             do n = ::getrandom(piece.data(), piece.size(), 0);
+                             while (n < 0 && errno == EINTR);
+                             return n < 0 ? 0 : static_cast<size_t>(n);
+                         });
             bytes_served_ += out.written();
             q->add_used(chain_.head, out.written());
             used = true;

@@ -11,9 +11,13 @@ public:
     RngDevice() : DeviceBase("rng", {256}) {}
 
     DeviceId id() const override { return DeviceId::Rng; }
-    uint64_t features() const override { return kFeatureVersion1 | kFeatureIndirectDesc | kFeatureEventIdx; }
+    uint64_t features() const override {
+        return kFeatureVersion1 | kFeatureIndirectDesc | kFeatureEventIdx;
+    }
     unsigned config_size() const override { return 0; }
-    void read_config(unsigned, std::span<uint8_t> data) const override { std::fill(data.begin(), data.end(), 0); }
+    void read_config(unsigned, std::span<uint8_t> data) const override {
+        std::fill(data.begin(), data.end(), 0);
+    }
     Result<> activate(Activation a) override { return activate_queues(a, {0}); }
     void queue_notify(uint16_t queue) override;
 

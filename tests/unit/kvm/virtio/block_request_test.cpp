@@ -30,13 +30,15 @@ struct Blk {
     explicit Blk(bool ro = false, uint64_t size = 1 << 20) {
         std::string img = dir / "disk.img";
         std::string pattern(size, '\0');
-        for (size_t i = 0; i < size; ++i) pattern[i] = static_cast<char>(i / 512);  // sector number mod 256
+        for (size_t i = 0; i < size; ++i)
+            pattern[i] = static_cast<char>(i / 512);  // sector number mod 256
         REQUIRE(sys::write_file_atomic(img, pattern));
         dev = std::make_unique<BlockDevice>(open_raw_disk(img, ro).value(), "env-disk-0");
         REQUIRE(dev->activate({&mem, kAll, {drv.config()}, &irq, nullptr}));
     }
     // Posts header + data + status and runs the device; returns the status byte.
-    uint8_t request(uint32_t type, uint64_t sector, uint32_t data_len, bool data_writable, uint32_t* used = nullptr) {
+    uint8_t request(uint32_t type, uint64_t sector, uint32_t data_len, bool data_writable,
+                    uint32_t* used = nullptr) {
         struct {
             uint32_t type, reserved;
             uint64_t sector;

@@ -68,7 +68,8 @@ TEST_CASE("a loop inside an indirect table is detected") {
 
 TEST_CASE("a chain longer than the queue is malformed") {
     Fixture f;
-    for (uint16_t i = 0; i < 8; ++i) f.drv.set_desc(i, kData, 16, kDescNext, static_cast<uint16_t>((i + 1) % 8));
+    for (uint16_t i = 0; i < 8; ++i)
+        f.drv.set_desc(i, kData, 16, kDescNext, static_cast<uint16_t>((i + 1) % 8));
     f.drv.publish(3);
     CHECK_THAT(f.error(), Catch::Contains("longer than the queue"));
 }

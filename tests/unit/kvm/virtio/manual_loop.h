@@ -17,7 +17,9 @@ namespace env::kvm::virtio::testing {
 
 class ManualLoop : public EventLoop {
 public:
-    void watch(int fd, std::function<void()> on_ready) override { watched_[fd] = std::move(on_ready); }
+    void watch(int fd, std::function<void()> on_ready) override {
+        watched_[fd] = std::move(on_ready);
+    }
     void unwatch(int fd) override { watched_.erase(fd); }
     void post(std::function<void()> fn) override {
         std::lock_guard lk(mu_);
@@ -33,7 +35,8 @@ public:
             std::deque<std::function<void()>> tasks;
             {
                 std::unique_lock lk(mu_);
-                cv_.wait_for(lk, std::chrono::milliseconds(watched_.empty() ? 10 : 0), [&] { return !posted_.empty(); });
+                cv_.wait_for(lk, std::chrono::milliseconds(watched_.empty() ? 10 : 0),
+                             [&] { return !posted_.empty(); });
                 tasks.swap(posted_);
             }
             for (auto& t : tasks) t();

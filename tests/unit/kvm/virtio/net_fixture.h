@@ -27,7 +27,8 @@ struct NetFixture {
     }
     uint64_t rx_buf(unsigned i) const { return kRxBufs + 0x1000ull * i; }
     void post_rx(unsigned n, uint32_t len = 1526) {
-        for (unsigned i = 0; i < n; ++i, ++rx_posted) rx.post({{rx_buf(rx_posted % 16), len, true}});
+        for (unsigned i = 0; i < n; ++i, ++rx_posted)
+            rx.post({{rx_buf(rx_posted % 16), len, true}});
         dev->queue_notify(0);
     }
     // Header and frame in two descriptors, as Linux's virtio_net sends without offloads.

@@ -47,7 +47,8 @@ TEST_CASE("virtio-net over a tap carries frames both ways", "[root][netns]") {
         sll.sll_family = AF_PACKET;
         sll.sll_protocol = htons(ETH_P_ALL);
         sll.sll_ifindex = ifindex;
-        if (!ps || ::bind(ps.get(), reinterpret_cast<sockaddr*>(&sll), sizeof sll) < 0) return "packet socket";
+        if (!ps || ::bind(ps.get(), reinterpret_cast<sockaddr*>(&sll), sizeof sll) < 0)
+            return "packet socket";
         timeval tv{5, 0};
         ::setsockopt(ps.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 
@@ -64,7 +65,8 @@ TEST_CASE("virtio-net over a tap carries frames both ways", "[root][netns]") {
         if (!seen) return "the guest's frame was not among the tap's";
         // Host -> guest: no buffers first (the frame waits), then buffers.
         auto in = frame({0x52, 0x54, 0, 1, 2, 3}, "to-guest");
-        if (::sendto(ps.get(), in.data(), in.size(), 0, reinterpret_cast<sockaddr*>(&sll), sizeof sll) < 0)
+        if (::sendto(ps.get(), in.data(), in.size(), 0, reinterpret_cast<sockaddr*>(&sll),
+                     sizeof sll) < 0)
             return "send into the tap";
         n.loop.run_until([] { return false; }, std::chrono::milliseconds(200));
         n.post_rx(16);

@@ -17,7 +17,9 @@ const uint64_t kAll = kFeatureVersion1 | kFeatureIndirectDesc | kFeatureEventIdx
 struct Fixture {
     GuestMemory mem = GuestMemory::create(16 << 20).value();
     SplitRingDriver drv{mem, kRing, 8};
-    Queue make(uint64_t features = kAll) { return Queue::create(mem, drv.config(), 256, features).value(); }
+    Queue make(uint64_t features = kAll) {
+        return Queue::create(mem, drv.config(), 256, features).value();
+    }
 };
 }  // namespace
 
@@ -39,7 +41,7 @@ TEST_CASE("a chain of readable then writable buffers pops with host pointers int
     std::vector<unsigned char> payload(110, 0xab);
     CHECK(w.write(payload) == 110);
     CHECK(w.written() == 110);
-    CHECK(*f.mem.host(kData + 0x2000 + 9, 1) == 0xab);   // the write crossed into the third buffer
+    CHECK(*f.mem.host(kData + 0x2000 + 9, 1) == 0xab);  // the write crossed into the third buffer
     CHECK(*f.mem.host(kData + 0x2000 + 10, 1) == 0);
     q.add_used(c.head, w.written());
     auto u = f.drv.take_used();
@@ -52,7 +54,8 @@ TEST_CASE("a chain of readable then writable buffers pops with host pointers int
 TEST_CASE("an indirect table is flattened into one chain") {
     Fixture f;
     Queue q = f.make();
-    f.drv.post_indirect({{kData, 16}, {kData + 0x100, 512, true}, {kData + 0x400, 1, true}}, kData + 0x8000);
+    f.drv.post_indirect({{kData, 16}, {kData + 0x100, 512, true}, {kData + 0x400, 1, true}},
+                        kData + 0x8000);
     DescriptorChain c;
     REQUIRE(q.pop(c).value());
     CHECK(c.buffers.size() == 3);
@@ -143,9 +146,12 @@ TEST_CASE("notification suppression: NO_NOTIFY or avail_event, and a re-check on
 
 TEST_CASE("ring addresses are checked when the queue is created") {
     auto mem = GuestMemory::create(16 << 20).value();
-    CHECK_FALSE(Queue::create(mem, {8, kRing + 1, kRing + 0x100, kRing + 0x200, true}, 256, kAll));  // misaligned
-    CHECK_FALSE(Queue::create(mem, {8, (16 << 20) - 64, kRing + 0x100, kRing + 0x200, true}, 256, kAll));
-    CHECK_FALSE(Queue::create(mem, {6, kRing, kRing + 0x100, kRing + 0x200, true}, 256, kAll));  // not 2^n
+    CHECK_FALSE(Queue::create(mem, {8, kRing + 1, kRing + 0x100, kRing + 0x200, true}, 256,
+                              kAll));  // misaligned
+    CHECK_FALSE(
+        Queue::create(mem, {8, (16 << 20) - 64, kRing + 0x100, kRing + 0x200, true}, 256, kAll));
+    CHECK_FALSE(
+        Queue::create(mem, {6, kRing, kRing + 0x100, kRing + 0x200, true}, 256, kAll));  // not 2^n
     CHECK_FALSE(Queue::create(mem, {512, kRing, kRing + 0x2000, kRing + 0x3000, true}, 256, kAll));
     CHECK_FALSE(Queue::create(mem, {8, kRing, kRing + 0x100, kRing + 0x200, false}, 256, kAll));
     CHECK(Queue::create(mem, {8, kRing, kRing + 0x100, kRing + 0x200, true}, 256, kAll));

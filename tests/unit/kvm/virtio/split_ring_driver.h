@@ -27,7 +27,10 @@ class SplitRingDriver {
 public:
     // Rings at `base`: descriptor table, available ring, then the used ring (4-aligned).
     SplitRingDriver(GuestMemory& mem, uint64_t base, uint16_t size)
-        : mem_(mem), size_(size), desc_(base), avail_(base + 16ull * size),
+        : mem_(mem),
+          size_(size),
+          desc_(base),
+          avail_(base + 16ull * size),
           used_((avail_ + 6 + 2ull * size + 3) & ~3ull) {
         mem_.fill(base, used_ + 6 + 8ull * size - base, 0).value();
     }
@@ -45,7 +48,8 @@ public:
         for (size_t k = 0; k < segs.size(); ++k) {
             uint16_t i = next_desc_;
             next_desc_ = static_cast<uint16_t>((next_desc_ + 1) % size_);
-            uint16_t flags = (segs[k].writable ? kDescWrite : 0) | (k + 1 < segs.size() ? kDescNext : 0);
+            uint16_t flags =
+                (segs[k].writable ? kDescWrite : 0) | (k + 1 < segs.size() ? kDescNext : 0);
             set_desc(i, segs[k].addr, segs[k].len, flags, next_desc_);
         }
         publish(head);
@@ -54,7 +58,8 @@ public:
     // Puts segs in an indirect table at `table` and posts one descriptor pointing at it.
     uint16_t post_indirect(const std::vector<Seg>& segs, uint64_t table) {
         for (size_t k = 0; k < segs.size(); ++k) {
-            uint16_t flags = (segs[k].writable ? kDescWrite : 0) | (k + 1 < segs.size() ? kDescNext : 0);
+            uint16_t flags =
+                (segs[k].writable ? kDescWrite : 0) | (k + 1 < segs.size() ? kDescNext : 0);
             VirtqDesc d{segs[k].addr, segs[k].len, flags, static_cast<uint16_t>(k + 1)};
             mem_.write_obj(table + 16ull * k, d).value();
         }
@@ -71,7 +76,9 @@ public:
     }
     void set_avail_idx(uint16_t v) { mem_.write_obj<uint16_t>(avail_ + 2, avail_idx_ = v).value(); }
     void set_avail_flags(uint16_t f) { mem_.write_obj<uint16_t>(avail_, f).value(); }
-    void set_used_event(uint16_t v) { mem_.write_obj<uint16_t>(avail_ + 4 + 2ull * size_, v).value(); }
+    void set_used_event(uint16_t v) {
+        mem_.write_obj<uint16_t>(avail_ + 4 + 2ull * size_, v).value();
+    }
 
     uint16_t used_idx() const { return read16(used_ + 2); }
     uint16_t used_flags() const { return read16(used_); }
@@ -79,7 +86,9 @@ public:
     std::optional<Used> take_used() {
         if (used_seen_ == used_idx()) return std::nullopt;
         Used u;
-        mem_.read(used_ + 4 + 8ull * (used_seen_ % size_), {reinterpret_cast<unsigned char*>(&u), sizeof u}).value();
+        mem_.read(used_ + 4 + 8ull * (used_seen_ % size_),
+                  {reinterpret_cast<unsigned char*>(&u), sizeof u})
+            .value();
         ++used_seen_;
         return u;
     }
