@@ -27,6 +27,8 @@ Result<DiskConfig> disk_json(const nlohmann::json& j) {
             d.path = v.get<std::string>();
         else if (key == "read_only")
             d.read_only = v.get<bool>();
+        else if (key == "base")
+            d.base = v.get<std::string>();
         else
             return fail(ErrorKind::Invalid, "unknown disk key '" + key + "'");
     }
@@ -105,9 +107,11 @@ Result<DiskConfig> parse_disk_flag(const std::string& value) {
     for (size_t i = 1; i < parts.size(); ++i) {
         if (parts[i] == "ro")
             d.read_only = true;
+        else if (parts[i].starts_with("base="))
+            d.base = parts[i].substr(5);
         else
             return fail(ErrorKind::Usage,
-                        "--disk " + value + ": unknown option '" + parts[i] + "' (only ro)");
+                        "--disk " + value + ": unknown option '" + parts[i] + "' (ro, base=BASE)");
     }
     return d;
 }
@@ -179,8 +183,11 @@ Result<> validate(const VmmConfig& c) {
     // Slots 1-31 of PCI bus 0 hold the virtio devices.
     if (c.disks.size() + c.nics.size() + (c.rng ? 1 : 0) > 31)
         return bad("more than 31 virtio devices");
-    for (auto& d : c.disks)
+    for (auto& d : c.disks) {
         if (d.path.empty()) return bad("a disk without a path");
+        if (!d.base.empty() && d.read_only)
+            return bad("disk " + d.path + ": an overlay cannot be read-only (give the base alone)");
+    }
     for (auto& n : c.nics) {
         if (n.backend != "slirp" && n.backend != "tap")
             return bad("nic backend '" + n.backend + "' (slirp or tap)");

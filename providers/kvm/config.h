@@ -10,10 +10,12 @@
 
 namespace env::kvm {
 
-// A virtio-blk disk: a raw image file.
+// A virtio-blk disk: a raw image file, or with `base` a copy-on-write overlay at `path`
+// over that read-only base image (a box's disk shared by its machines).
 struct DiskConfig {
     std::string path;
     bool read_only = false;
+    std::string base;
 };
 
 // A host port forwarded to a guest port through the NIC's NAT (slirp only).
@@ -49,14 +51,14 @@ struct VmmConfig {
 
 // Parses {"kernel": "...", "initrd": "...", "cmdline": "...", "memory_mib": 256, "vcpus": 1,
 // "hugepages": false, "console_log": "...", "control_socket": "...",
-// "disks": [{"path": "...", "read_only": false}],
+// "disks": [{"path": "...", "read_only": false, "base": "..."}],
 // "nics": [{"backend": "slirp"|"tap", "tap": "name", "mac": "52:54:00:12:34:56",
 //           "forwards": [{"proto": "tcp", "host_addr": "127.0.0.1", "host_port": 2222,
 //           "guest_port": 22}]}],
 // "rng": true}; unknown keys are errors.
 Result<VmmConfig> parse_config_json(const std::string& text, VmmConfig base = {});
-// The flags' short forms: --disk PATH[,ro]; --nic slirp[,mac=M][,forward=tcp:[ADDR:]HOST-GUEST]...
-// or --nic tap=NAME[,mac=M].
+// The flags' short forms: --disk PATH[,ro][,base=BASE]; --nic
+// slirp[,mac=M][,forward=tcp:[ADDR:]HOST-GUEST]... or --nic tap=NAME[,mac=M].
 Result<DiskConfig> parse_disk_flag(const std::string& value);
 Result<NicConfig> parse_nic_flag(const std::string& value);
 // "tcp:127.0.0.1:2222-22" (address optional).

@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
     app.add_option("--console-log", console_log,
                    "file receiving the serial console (default stdout)");
     app.add_option("--control-socket", control_socket, "unix socket for JSON-lines control");
-    app.add_option("--disk", disks, "virtio-blk disk: PATH[,ro] (repeatable)");
+    app.add_option("--disk", disks, "virtio-blk disk: PATH[,ro][,base=BASE] (repeatable)");
     app.add_option(
         "--nic", nics,
         "virtio-net NIC: slirp[,mac=M][,forward=tcp:[ADDR:]HOST-GUEST]... or tap=NAME[,mac=M]");

@@ -65,7 +65,7 @@ Result<std::vector<std::shared_ptr<virtio::Device>>> Vmm::make_virtio_devices() 
     // Slots in this order: disks (vda, vdb, ... as Linux probes by slot), NICs, rng.
     for (size_t i = 0; i < config_.disks.size(); ++i) {
         auto& d = config_.disks[i];
-        auto image = virtio::open_raw_disk(d.path, d.read_only);
+        auto image = virtio::open_disk(d.path, d.base, d.read_only);
         if (!image) return fail(ErrorKind::Invalid, "disk " + d.path + ": " + image.error().what());
         devices.push_back(std::make_shared<virtio::BlockDevice>(std::move(*image),
                                                                 "env-disk" + std::to_string(i)));

@@ -219,3 +219,23 @@ TEST_CASE("virtio notifications reach the devices through KVM ioeventfds, not MM
     REQUIRE(status);
     CHECK(*status == 12);
 }
+
+TEST_CASE(
+    "virtio-blk over a copy-on-write overlay: the guest's write lands in the overlay, the base is "
+    "untouched",
+    "[kvm][virtio]") {
+    if (auto why = kvm_unavailable(); !why.empty()) {
+        WARN(why);
+        return;
+    }
+    VmmProcess vmm;
+    std::string base = vmm.dir.path + "/base.img", overlay = vmm.dir.path + "/overlay.img";
+    REQUIRE(env::sys::write_file_atomic(base, std::string(1 << 20, 'b')));
+    auto l = run_virtio(vmm, "msix", {"--disk", overlay + ",base=" + base, "--no-rng"});
+    INFO("console:\n" << vmm.output());
+    REQUIRE(l.size() == 3);
+    CHECK(l[0] == "virtio-blk: 00:01.0 ready (msix) capacity 2048 sectors");
+    CHECK(l[1].rfind("virtio-blk: write status 0, read status 0, read back matches", 0) == 0);
+    CHECK(env::sys::read_file(base).value_or("") == std::string(1 << 20, 'b'));
+    CHECK(env::sys::exists(overlay));
+}

@@ -78,6 +78,9 @@ TEST_CASE("config: disks, NICs and rng from JSON and from the flags' short forms
     REQUIRE(d);
     CHECK((d->path == "/x.img" && d->read_only));
     CHECK(parse_disk_flag("/x.img,rw").error().kind() == ErrorKind::Usage);
+    auto o = parse_disk_flag("/o.img,base=/box.img");
+    REQUIRE(o);
+    CHECK((o->path == "/o.img" && o->base == "/box.img"));
     auto n = parse_nic_flag(
         "slirp,mac=52:54:00:00:00:01,forward=tcp:2222-22,forward=udp:0.0.0.0:5353-53");
     REQUIRE(n);
@@ -97,5 +100,8 @@ TEST_CASE("config: disks, NICs and rng from JSON and from the flags' short forms
         .backend = "tap", .tap = "t0", .forwards = {PortForward{.host_port = 1, .guest_port = 2}}}};
     CHECK_FALSE(validate(v));  // forwards need slirp
     v.nics = {NicConfig{.backend = "vde"}};
+    CHECK_FALSE(validate(v));
+    v.nics.clear();
+    v.disks = {DiskConfig{.path = "/o", .read_only = true, .base = "/b"}};
     CHECK_FALSE(validate(v));
 }
