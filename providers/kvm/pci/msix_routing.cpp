@@ -38,7 +38,9 @@ Result<> MsiRouter::route(uint32_t gsi, uint64_t addr, uint32_t data) {
         e.u.msi.data = m.second;
         routes.push_back(e);
     }
-    return vm_.set_gsi_routing(routes);
+    auto r = vm_.set_gsi_routing(routes);
+    if (!r) msi_.erase(gsi);  // KVM does not have it: try again on the next message
+    return r;
 }
 
 Result<std::unique_ptr<KvmMsiSink>> KvmMsiSink::create(const Vm& vm, MsiRouter& router,
