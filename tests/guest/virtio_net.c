@@ -1,6 +1,6 @@
 /* virtio-net (virtio 1.2 §5.1) and just enough of a network stack for the tests: a DHCP
  * lease (DISCOVER, OFFER, REQUEST, ACK), ARP both ways (the gateway's address; answers
- * for our own), and one TCP connection accepted on net.port (default 8080): the guest
+ * for our own), an ICMP echo to the gateway, and one TCP connection accepted on net.port (default 8080): the guest
  * reads a line from the host, answers "guest got: <line>" and closes, then waits for the
  * host's close. No
  * retransmission, no reassembly, no timers: libslirp on the same host loses nothing. */
@@ -186,6 +186,26 @@ static void tcp_input(const uint8_t* e, const uint8_t* h, unsigned len) {
     if (n) tcp_send(0x10, 0, 0);
 }
 
+/* ---- ICMP echo to the gateway (libslirp answers for its own address) ---- */
+static const char ping_data[] = "tiny-guest ping";
+static unsigned ping_replies;
+static void ping(uint16_t seq) {
+    unsigned n = 8 + sizeof ping_data;
+    uint8_t* m = ip(gw_mac, my_ip, gw_ip, 1, n);
+    m[0] = 8, m[1] = 0, put16(m + 2, 0), put16(m + 4, 0x7e57), put16(m + 6, seq);
+    copy(m + 8, ping_data, sizeof ping_data);
+    put16(m + 2, csum_fold(csum_add(0, m, n)));
+    send_ip(n);
+}
+static void icmp_input(const uint8_t* h, unsigned len) {
+    const uint8_t* m = h + (h[0] & 0xF) * 4;
+    unsigned n = len - (unsigned)(m - h);
+    if (m[0] != 0 || be16(m + 4) != 0x7e57 || n != 8 + sizeof ping_data || csum_fold(csum_add(0, m, n))) return;
+    for (unsigned i = 0; i < sizeof ping_data; ++i)
+        if (m[8 + i] != (uint8_t)ping_data[i]) return;
+    ++ping_replies;
+}
+
 /* ---- receive dispatch; returns when `done()` holds ---- */
 static unsigned dhcp_type;
 static void input(const uint8_t* e, unsigned len) {
@@ -210,6 +230,7 @@ static void input(const uint8_t* e, unsigned len) {
         my_ip = yi;
         return;
     }
+    if (p[9] == 1 && my_ip && be32(p + 16) == my_ip && be32(p + 12) == gw_ip) icmp_input(p, be16(p + 2));
     if (p[9] == 6 && my_ip && be32(p + 16) == my_ip) tcp_input(e, p, be16(p + 2));
 }
 
@@ -230,6 +251,7 @@ static int got_offer(void) { return dhcp_type == 2; }
 static int got_ack(void) { return dhcp_type == 5; }
 static int got_gw_mac(void) { return gw_mac[0] | gw_mac[1] | gw_mac[2] | gw_mac[3] | gw_mac[4] | gw_mac[5]; }
 static int tcp_closed(void) { return tcp_state == 4; }
+static int got_pong(void) { return ping_replies > 0; }
 
 void virtio_net_test(struct vdev* d, const char* cmdline) {
     char port[8];
@@ -260,6 +282,11 @@ void virtio_net_test(struct vdev* d, const char* cmdline) {
     puts_("virtio-net: gateway "); putip(gw_ip); puts_(" is at ");
     for (unsigned i = 0; i < 6; ++i) { puthex(gw_mac[i], 2); if (i < 5) putc_(':'); }
     putc_('\n');
+
+    ping(1);
+    run_until(got_pong);
+    puts_("virtio-net: ping "); putip(gw_ip); puts_(": echo reply with our "); putdec(sizeof ping_data);
+    puts_(" bytes\n");
 
     puts_("virtio-net: listening on tcp port "); putdec(tcp_port); putc_('\n');
     run_until(tcp_closed);

@@ -146,8 +146,10 @@ std::string tcp_exchange(int port, const std::string& line) {
 }
 }  // namespace
 
-TEST_CASE("virtio-net over slirp: DHCP lease, the gateway, a host TCP connection through a forward",
-          "[kvm][virtio]") {
+TEST_CASE(
+    "virtio-net over slirp: DHCP lease, ARP and ping to the gateway, a host TCP connection through "
+    "a forward",
+    "[kvm][virtio]") {
     if (auto why = kvm_unavailable(); !why.empty()) {
         WARN(why);
         return;
@@ -175,16 +177,17 @@ TEST_CASE("virtio-net over slirp: DHCP lease, the gateway, a host TCP connection
             std::vector<std::string> l;
             for (auto& x : lines(vmm.output()))
                 if (x.rfind("virtio", 0) == 0) l.push_back(x);
-            REQUIRE(l.size() == 6);
+            REQUIRE(l.size() == 7);
             CHECK(l[0] == "virtio-net: 00:01.0 ready (" + irq + ") mac 52:54:00:12:34:56");
             CHECK(l[1] ==
                   "virtio-net: dhcp offer 10.0.2.15, ack 10.0.2.15 from 10.0.2.2, router 10.0.2.2");
             CHECK(l[2] ==
                   "virtio-net: gateway 10.0.2.2 is at 52:55:0a:00:02:02");  // libslirp's MAC
-            CHECK(l[3] == "virtio-net: listening on tcp port 8080");
-            CHECK(l[4] ==
+            CHECK(l[3] == "virtio-net: ping 10.0.2.2: echo reply with our 16 bytes");
+            CHECK(l[4] == "virtio-net: listening on tcp port 8080");
+            CHECK(l[5] ==
                   "virtio-net: tcp from 10.0.2.2 said 'hello from the host', answered and closed");
-            CHECK(l[5] == "virtio: done");
+            CHECK(l[6] == "virtio: done");
         }
     }
 }
