@@ -3,7 +3,8 @@
  * for our own), an ICMP echo to the gateway, and one TCP connection accepted on net.port (default 8080): the guest
  * reads a line from the host, answers "guest got: <line>" and closes, then waits for the
  * host's close. No
- * retransmission, no reassembly, no timers: libslirp on the same host loses nothing. */
+ * retransmission, no reassembly, no timers: libslirp or a tap on the same host loses
+ * nothing. net.ip=A.B.C.D net.gw=A.B.C.D skip DHCP (a tap has no DHCP server). */
 #include "guest.h"
 #include "virtio.h"
 
@@ -27,6 +28,15 @@ static void copy(void* d, const void* s, unsigned n) { for (unsigned i = 0; i < 
 static void zero(void* d, unsigned n) { for (unsigned i = 0; i < n; ++i) ((uint8_t*)d)[i] = 0; }
 static void putip(uint32_t ip) {
     for (int i = 3; i >= 0; --i) { putdec((ip >> (8 * i)) & 0xFF); if (i) putc_('.'); }
+}
+static uint32_t parse_ip(const char* s) {
+    uint32_t ip = 0, part = 0;
+    for (;; ++s) {
+        if (*s >= '0' && *s <= '9') { part = part * 10 + (uint32_t)(*s - '0'); continue; }
+        ip = ip << 8 | (part & 0xFF);
+        part = 0;
+        if (*s != '.') return ip;
+    }
 }
 static uint32_t csum_add(uint32_t sum, const uint8_t* p, unsigned n) {
     for (unsigned i = 0; i + 1 < n; i += 2) sum += be16(p + i);
@@ -269,13 +279,20 @@ void virtio_net_test(struct vdev* d, const char* cmdline) {
     for (unsigned i = 0; i < RXBUFS; ++i) rx_give(i);
     wr16(d->q[0].notify_addr, 0);
 
-    dhcp_send(1);
-    run_until(got_offer);
-    uint32_t offered = my_ip;
-    dhcp_send(3);
-    run_until(got_ack);
-    puts_("virtio-net: dhcp offer "); putip(offered); puts_(", ack "); putip(my_ip);
-    puts_(" from "); putip(server_ip); puts_(", router "); putip(gw_ip); putc_('\n');
+    char addr[16], gw[16];
+    if (cmdline_get(cmdline, "net.ip", addr, sizeof addr) && cmdline_get(cmdline, "net.gw", gw, sizeof gw)) {
+        /* A tap has no DHCP server: the test gives the addresses. */
+        my_ip = parse_ip(addr), gw_ip = parse_ip(gw);
+        puts_("virtio-net: static "); putip(my_ip); puts_(", router "); putip(gw_ip); putc_('\n');
+    } else {
+        dhcp_send(1);
+        run_until(got_offer);
+        uint32_t offered = my_ip;
+        dhcp_send(3);
+        run_until(got_ack);
+        puts_("virtio-net: dhcp offer "); putip(offered); puts_(", ack "); putip(my_ip);
+        puts_(" from "); putip(server_ip); puts_(", router "); putip(gw_ip); putc_('\n');
+    }
 
     arp(1, 0, gw_ip);
     run_until(got_gw_mac);

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "../net/test_netns.h"
 #include "net/port_allocator.h"
 #include "vmm_process.h"
 
@@ -124,14 +125,14 @@ TEST_CASE("virtio-blk: a read-only disk refuses the guest's write", "[kvm][virti
 }
 
 namespace {
-// Connects to 127.0.0.1:port, sends `line`, returns everything read until the peer closes.
-std::string tcp_exchange(int port, const std::string& line) {
+// Connects to addr:port, sends `line`, returns everything read until the peer closes.
+std::string tcp_exchange(int port, const std::string& line, const char* addr = "127.0.0.1") {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     env::UniqueFd hold(fd);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(uint16_t(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::inet_pton(AF_INET, addr, &a.sin_addr);
     if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) return "connect failed";
     (void)!::send(fd, line.data(), line.size(), MSG_NOSIGNAL);
     std::string got;
@@ -241,4 +242,54 @@ TEST_CASE(
     CHECK(l[1].rfind("virtio-blk: write status 0, read status 0, read back matches", 0) == 0);
     CHECK(env::sys::read_file(base).value_or("") == std::string(1 << 20, 'b'));
     CHECK(env::sys::exists(overlay));
+}
+
+TEST_CASE(
+    "virtio-net over a tap in a private network namespace: ARP, ping and TCP with the host's "
+    "kernel",
+    "[kvm][virtio][netns]") {
+    if (auto why = kvm_unavailable(); !why.empty()) {
+        WARN(why);
+        return;
+    }
+    if (auto why = env::net::test::TestNetns::unavailable(); !why.empty()) {
+        WARN(why);
+        return;
+    }
+    env::net::test::TestNetns ns;
+    REQUIRE(ns.ok());
+    std::string out;
+    REQUIRE(ns.exec("ip link set lo up && ip tuntap add dev envtap0 mode tap && "
+                    "ip addr add 10.9.0.1/24 dev envtap0 && ip link set envtap0 up",
+                    &out) == 0);
+    INFO(out);
+    VmmProcess vmm;
+    // Started from a thread inside the namespace: env-vmm opens the tap there.
+    ns.inside([&] {
+        vmm.start(
+            {"--kernel", guest_image("tiny-guest.bzImage"), "--memory", "64", "--no-rng", "--nic",
+             "tap=envtap0", "--cmdline",
+             "console=ttyS0 guest.mode=virtio net.ip=10.9.0.2 net.gw=10.9.0.1 net.port=8080"});
+        return true;
+    });
+    INFO("console:\n" << vmm.output() << "\nstderr:\n" << vmm.errors());
+    REQUIRE(
+        vmm.wait_for_output("virtio-net: listening on tcp port 8080", std::chrono::seconds(60)));
+    auto answer = ns.inside([&] { return tcp_exchange(8080, "hello over the tap\n", "10.9.0.2"); });
+    CHECK(answer == "guest got: hello over the tap\n");
+    auto status = vmm.wait(std::chrono::seconds(30));
+    REQUIRE(status);
+    CHECK(*status == 0);
+    std::vector<std::string> l;
+    for (auto& x : lines(vmm.output()))
+        if (x.rfind("virtio", 0) == 0) l.push_back(x);
+    REQUIRE(l.size() == 7);
+    CHECK(l[1] == "virtio-net: static 10.9.0.2, router 10.9.0.1");
+    std::string tap_mac;
+    ns.exec("cat /sys/class/net/envtap0/address", &tap_mac);
+    CHECK(l[2] == "virtio-net: gateway 10.9.0.1 is at " +
+                      tap_mac.substr(0, 17));  // the host kernel answered
+    CHECK(l[3] == "virtio-net: ping 10.9.0.1: echo reply with our 16 bytes");
+    CHECK(l[5] == "virtio-net: tcp from 10.9.0.1 said 'hello over the tap', answered and closed");
+    ns.exec("ip link del envtap0");
 }
