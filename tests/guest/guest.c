@@ -7,6 +7,7 @@
  *   guest.mode=reset|poweroff|garbage|idle|irq|halt|virtio  what to do after the checks (default
  *              reset; virtio drives every virtio-pci device (virtio.c), then powers off)
  *   virtio.irq=msix|intx  how the virtio devices interrupt (default msix)
+ *   virtio.break=1        virtio-rng: break the queue first, expect DEVICE_NEEDS_RESET, reset
  *   virtio.then=idle      after the virtio tests, idle (for the control socket) instead of powering off
  */
 

@@ -181,11 +181,34 @@ void virtio_report_irq(unsigned before) {
 unsigned virtio_irq_count(void) { return irqs; }
 
 /* ---- the devices ---- */
-static void rng_test(struct vdev* d) {
+/* virtio.break=1: make the queue malformed (a head index beyond the ring) and expect
+ * DEVICE_NEEDS_RESET with a configuration interrupt; then reset and start again. */
+static int rng_break(struct vdev* d) {
+    struct vq* v = &d->q[0];
+    unsigned before = irqs;
+    v->avail->ring[v->idx % v->size] = 200;
+    barrier();
+    v->avail->idx = ++v->idx;
+    barrier();
+    wr16(v->notify_addr, v->index);
+    while (!(rd8(d->common + 0x14) & 0x40) || irqs == before) __asm__ volatile("sti; hlt; cli");
+    puts_("virtio-rng: needs reset, status 0x"); puthex(rd8(d->common + 0x14), 2);
+    puts_(", interrupt vector 0x"); puthex(last_vector, 2); putc_('\n');
+    puts_("virtio-rng: 00:"); puthex(d->slot, 2); puts_(".0");
+    return virtio_init(d, 0, 1);
+}
+
+static void rng_test(struct vdev* d, const char* cmdline) {
     static uint8_t buf[32];
+    char brk[4] = "0";
+    cmdline_get(cmdline, "virtio.break", brk, sizeof brk);
     puts_("virtio-rng: 00:"); puthex(d->slot, 2); puts_(".0");
     if (!virtio_init(d, 0, 1)) return;
     putc_('\n');
+    if (brk[0] == '1') {
+        if (!rng_break(d)) return;
+        putc_('\n');
+    }
     unsigned before = irqs;
     struct vq_buf b = {buf, sizeof buf, 1};
     uint32_t n = vq_submit(&d->q[0], &b, 1);
@@ -210,7 +233,7 @@ void virtio_tests(const char* cmdline) {
         struct vdev d = {0};
         if (!virtio_probe(slot, &d)) { puts_("virtio: incomplete capabilities\n"); continue; }
         switch (id >> 16) {
-            case 0x1044: rng_test(&d); break;
+            case 0x1044: rng_test(&d, cmdline); break;
             case 0x1042: virtio_blk_test(&d, cmdline); break;
             case 0x1041: virtio_net_test(&d, cmdline); break;
         }

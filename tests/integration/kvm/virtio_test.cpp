@@ -293,3 +293,34 @@ TEST_CASE(
     CHECK(l[5] == "virtio-net: tcp from 10.9.0.1 said 'hello over the tap', answered and closed");
     ns.exec("ip link del envtap0");
 }
+
+TEST_CASE(
+    "a malformed queue sets DEVICE_NEEDS_RESET with a configuration interrupt; a reset recovers",
+    "[kvm][virtio]") {
+    if (auto why = kvm_unavailable(); !why.empty()) {
+        WARN(why);
+        return;
+    }
+    for (std::string irq : {"msix", "intx"}) {
+        DYNAMIC_SECTION(irq) {
+            VmmProcess vmm;
+            vmm.start({"--kernel", guest_image("tiny-guest.bzImage"), "--memory", "64", "--cmdline",
+                       "console=ttyS0 guest.mode=virtio virtio.break=1 virtio.irq=" + irq});
+            auto status = vmm.wait(std::chrono::seconds(60));
+            INFO("console:\n" << vmm.output() << "\nstderr:\n" << vmm.errors());
+            REQUIRE(status);
+            CHECK(*status == 0);
+            std::vector<std::string> l;
+            for (auto& x : lines(vmm.output()))
+                if (x.rfind("virtio", 0) == 0) l.push_back(x);
+            REQUIRE(l.size() == 5);
+            // ACKNOWLEDGE|DRIVER|DRIVER_OK|FEATURES_OK plus NEEDS_RESET (0x40); MSI-X: the
+            // configuration vector (table entry 0 -> 0x40); INTx: the pin's, ISR bit 1.
+            CHECK(l[1] == "virtio-rng: needs reset, status 0x4f, interrupt vector 0x" +
+                              std::string(irq == "msix" ? "40" : "30"));
+            CHECK(l[2] == "virtio-rng: 00:01.0 ready (" + irq + ")");
+            CHECK(l[3].rfind("virtio-rng: 32 bytes, ", 0) == 0);
+            CHECK(vmm.errors().find("the device needs a reset") != std::string::npos);
+        }
+    }
+}
