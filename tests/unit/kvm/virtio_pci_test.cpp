@@ -254,3 +254,55 @@ TEST_CASE("virtio-pci: the PCI configuration access capability reaches the BAR",
     r.pci->config_write(0x94 + 12, 4, 4);          // length
     CHECK(r.pci->config_read(0x94 + 16, 4) == 0xA3A2A1A0);
 }
+
+#include "providers/kvm/pci/msix_routing.h"
+
+TEST_CASE("MSI routing keeps the IRQ chip's own pins (KVM_SET_GSI_ROUTING replaces the table)",
+          "[kvm][virtio]") {
+    auto r = default_irqchip_routes();
+    REQUIRE(r.size() == 16 + 24);
+    unsigned pic = 0, ioapic = 0;
+    for (auto& e : r) {
+        CHECK(e.type == KVM_IRQ_ROUTING_IRQCHIP);
+        if (e.u.irqchip.irqchip == KVM_IRQCHIP_IOAPIC) {
+            CHECK(e.u.irqchip.pin == e.gsi);
+            ++ioapic;
+        } else {
+            CHECK(e.gsi < 16);
+            CHECK(e.u.irqchip.irqchip ==
+                  (e.gsi < 8 ? KVM_IRQCHIP_PIC_MASTER : KVM_IRQCHIP_PIC_SLAVE));
+            CHECK(e.u.irqchip.pin == e.gsi % 8);
+            ++pic;
+        }
+    }
+    CHECK((pic == 16 && ioapic == 24));
+}
+
+TEST_CASE("MSI-X: disabled or function-masked vectors send nothing; unmasking sends what was held",
+          "[kvm][virtio]") {
+    std::vector<std::pair<unsigned, uint32_t>> log;
+    FakeSink sink(log);
+    MsixTable t(2, sink);
+    auto wr32 = [&](uint64_t off, uint32_t v) {
+        uint8_t b[4] = {uint8_t(v), uint8_t(v >> 8), uint8_t(v >> 16), uint8_t(v >> 24)};
+        t.table_write(off, b);
+    };
+    wr32(0 * 16 + 8, 0x30);
+    wr32(0 * 16 + 12, 0);  // vector 0 unmasked
+    t.signal(0);
+    CHECK(log.empty());  // MSI-X not enabled: nothing, not even pending
+    t.set_control(kMsixEnable | kMsixFunctionMask);
+    t.signal(0);
+    CHECK(log.empty());
+    uint8_t pba = 0;
+    t.pba_read(0, {&pba, 1});
+    CHECK(pba == 1);
+    t.set_control(kMsixEnable);
+    REQUIRE(log.size() == 1);
+    CHECK(log[0] == std::pair<unsigned, uint32_t>{0, 0x30});
+    t.signal(5);  // out of range: ignored
+    CHECK(log.size() == 1);
+    uint8_t ctrl[4];
+    t.table_read(1 * 16 + 12, ctrl);
+    CHECK(ctrl[0] == 1);  // vectors start masked
+}
