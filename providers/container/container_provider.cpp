@@ -234,6 +234,7 @@ Result<> ContainerProvider::up(const MachineContext& m) {
     c.network = options_.network;
     c.forwards.push_back({"127.0.0.1", record.ssh_port, 22, "tcp"});
     for (auto& p : spec.ports) c.forwards.push_back({p.host_ip, p.host, p.guest, p.protocol});
+    c.nics = m.nics;
     // no_new_privs makes setuid binaries inert: a non-root SSH user needs sudo to provision.
     c.no_new_privs = options_.no_new_privs && user == "root";
     c.user_namespace = options_.user_namespace;

@@ -11,6 +11,7 @@
 #include "core/machine_handle.h"
 #include "core/machine_ops.h"
 #include "core/paths.h"
+#include "core/project_networks.h"
 #include "util/sys.h"
 
 namespace env::core {
@@ -60,6 +61,7 @@ Result<UpResult> up_machine(const Project& p, const envfile::Machine& m, const U
         spdlog::warn("{}: its supervisor had died; recovering the machine", m.name);
     auto start = std::chrono::steady_clock::now();
     if (!result.was_running) {
+        h.context.nics = TRY(ensure_machine_networks(p, m));
         if (auto r = h.provider->up(h.context); !r) {
             (void)update_index(h);
             return std::unexpected(r.error());

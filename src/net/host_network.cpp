@@ -62,6 +62,15 @@ std::string veth_name(const std::string& project_dir, const std::string& machine
     return "envv" + hash8(project_dir + '\0' + machine + '\0' + std::to_string(nic));
 }
 
+std::string machine_mac(const std::string& project_dir, const std::string& machine, int nic) {
+    std::string h = hash8(project_dir + '\0' + machine + '\0' + std::to_string(nic) + "\0mac");
+    std::string g = hash8(h + machine);
+    char buf[18];
+    std::snprintf(buf, sizeof buf, "02:%c%c:%c%c:%c%c:%c%c:%c%c", h[0], h[1], h[2], h[3], h[4], h[5],
+                  h[6], h[7], g[0], g[1]);
+    return buf;
+}
+
 Result<> HostNetworks::claim(const HostNetworkSpec& spec, const std::string& bridge) {
     auto mine = TRY(cidr_of(spec));
     TRY(sys::make_dirs(claims_.substr(0, claims_.rfind('/'))));

@@ -1,0 +1,74 @@
+#include "core/project_networks.h"
+
+#include "core/machine_record.h"
+#include "core/paths.h"
+#include "envfile/values.h"
+#include "net/host_network.h"
+#include "net/netlink.h"
+
+namespace env::core {
+namespace {
+
+net::HostNetworkSpec spec_of(const Project& p, const envfile::Network& n) {
+    return {p.dir, n.name, n.type, n.subnet, n.interface};
+}
+
+bool created(const Project& p, const envfile::Machine& m) {
+    auto r = load_record(p.machine_dir(m.name));
+    return !r || r->has_value();  // unreadable: assume it exists, keep the network
+}
+
+}  // namespace
+
+std::string network_claims_path() {
+    return env_home() + "/networks.json";
+}
+
+Result<std::vector<provider::Nic>> ensure_machine_networks(const Project& p,
+                                                           const envfile::Machine& m) {
+    std::vector<provider::Nic> out;
+    if (m.networks.empty()) return out;
+    auto nl = TRY(net::Netlink::open());
+    net::HostNetworks host(network_claims_path(), nl);
+    for (size_t i = 0; i < m.networks.size(); ++i) {
+        const auto& a = m.networks[i];
+        const auto& n = p.envfile.networks.at(a.network);   // validated by the loader
+        if (n.type == envfile::NetworkType::Nat) continue;  // eth0 is the NAT already
+        provider::Nic nic;
+        nic.network = n.name;
+        nic.macvlan = n.type == envfile::NetworkType::Bridged;
+        nic.link = TRY(host.ensure(spec_of(p, n)));
+        nic.host_end = net::veth_name(p.dir, m.name, static_cast<int>(i));
+        nic.name = "eth" + std::to_string(out.size() + 1);
+        nic.mac = a.mac.empty() ? net::machine_mac(p.dir, m.name, static_cast<int>(i)) : a.mac;
+        if (!a.ip.empty())
+            nic.address = a.ip + "/" + std::to_string(envfile::parse_cidr(n.subnet)->prefix);
+        nic.dhcp = a.ip.empty();
+        out.push_back(std::move(nic));
+    }
+    return out;
+}
+
+Result<> release_machine_networks(const Project& p, const envfile::Machine& m) {
+    if (m.networks.empty()) return {};
+    auto nl = TRY(net::Netlink::open());
+    net::HostNetworks host(network_claims_path(), nl);
+    for (size_t i = 0; i < m.networks.size(); ++i) {
+        // A veth whose supervisor was killed outlives it until its namespace is reaped.
+        auto end = net::veth_name(p.dir, m.name, static_cast<int>(i));
+        if (nl.exists(end)) TRY(nl.delete_link(end));
+    }
+    for (auto& a : m.networks) {
+        bool in_use = false;
+        for (auto& other : p.envfile.machines) {
+            if (other.name == m.name || !created(p, other)) continue;
+            for (auto& b : other.networks) in_use |= b.network == a.network;
+        }
+        const auto& n = p.envfile.networks.at(a.network);
+        if (!in_use && n.type != envfile::NetworkType::Nat)
+            TRY(host.release_if_unused(spec_of(p, n)));
+    }
+    return {};
+}
+
+}  // namespace env::core
