@@ -85,6 +85,10 @@ TEST_CASE("busybox lab: every network type plus names and caps work and destroy 
     // host-only: the host holds .1 and reaches web's httpd.
     CHECK(sh("ip -4 -o addr show").find("192.168.77.1/24") != std::string::npos);
     CHECK(sh("curl -sS -m 3 http://192.168.77.10/") == "web web\n");
+    // DHCP on host-only: db leased .100 (the pool's start) from its supervisor's server.
+    CHECK(trim(p.ssh("db", "ip -4 -o addr show eth2 | grep -o '192.168.77.[0-9]*/24'")) ==
+          "192.168.77.100/24");
+    CHECK(sh("curl -sS -m 3 http://192.168.77.100/") == "db db\n");
     // internal: no host address on it, nothing reaches it from the host...
     CHECK(sh("ip -4 -o addr show").find("10.77.0.") == std::string::npos);
     CHECK(run("curl -sS -m 2 http://10.77.0.20/").status != 0);
@@ -133,5 +137,6 @@ TEST_CASE("busybox lab: every network type plus names and caps work and destroy 
     CHECK(sh("cat /proc/self/mountinfo").find(p.dir()) == std::string::npos);
     for (int pid : supervisors) CHECK(process_gone(pid));
     CHECK(json_field(p.home() + "/networks.json", "networks") == "[]");
+    CHECK(run("ls " + p.home() + "/dhcp/*.json").status != 0);  // the lease file went too
     sh("ip link del labuplink0");
 }
