@@ -5,8 +5,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <nlohmann/json.hpp>
 #include <thread>
 
+#include "envfile/values.h"
+#include "net/dhcp_client.h"
 #include "net/netlink.h"
 #include "util/sys.h"
 
@@ -29,6 +32,8 @@ Result<> in_netns_of(pid_t pid, const std::function<Result<>()>& f) {
 
 namespace {
 
+constexpr int kDhcpTimeoutMs = 15000;
+
 // The container's end while it is still in the host's namespace: a name of ours (envv...p),
 // so two machines starting at once never race for "eth1".
 std::string outside_name(const provider::Nic& n) {
@@ -49,27 +54,64 @@ Result<> make_host_side(net::Netlink& nl, const provider::Nic& n, pid_t pid) {
     return nl.move_to_netns(peer, pid);
 }
 
+// Our server for this machine on its veth's host end (net/dhcp_server.h).
+Result<std::unique_ptr<net::DhcpServer>> serve_dhcp(const provider::Nic& n) {
+    auto slash = n.dhcp_offer.find('/');
+    auto ip = envfile::parse_ipv4(n.dhcp_offer.substr(0, slash));
+    auto mac = net::dhcp::parse_mac(n.mac);
+    if (!ip || !mac || slash == std::string::npos)
+        return fail(ErrorKind::Invalid, "bad DHCP offer '" + n.dhcp_offer + "' for " + n.mac);
+    net::DhcpOffer o;
+    o.link = n.host_end;
+    o.client = *mac;
+    o.address = *ip;
+    o.prefix = std::atoi(n.dhcp_offer.c_str() + slash + 1);
+    o.server_id = envfile::Cidr{*ip & envfile::Cidr{0, o.prefix}.mask(), o.prefix}.network + 1;
+    return net::DhcpServer::start(o);
+}
+
 }  // namespace
 
-Result<> attach_extra_nics(const std::vector<provider::Nic>& nics, pid_t init_pid) {
-    if (nics.empty()) return {};
+Result<std::unique_ptr<ExtraNics>> ExtraNics::attach(const std::vector<provider::Nic>& nics,
+                                                     pid_t init_pid,
+                                                     const std::string& leases_json) {
+    auto out = std::make_unique<ExtraNics>();
+    if (nics.empty()) return out;
     auto host = TRY(net::Netlink::open());
     for (auto& n : nics) {
         auto r = make_host_side(host, n, init_pid);
+        if (r && !n.dhcp_offer.empty()) {
+            auto s = serve_dhcp(n);
+            if (s) out->servers_.push_back(std::move(*s));
+            r = s ? Result<>{} : std::unexpected(s.error());
+        }
         if (!r) return std::unexpected(r.error().context("network '" + n.network + "'"));
     }
-    return in_netns_of(init_pid, [&]() -> Result<> {
+    nlohmann::json leased = nlohmann::json::object();
+    TRY(in_netns_of(init_pid, [&]() -> Result<> {
         auto nl = TRY(net::Netlink::open());
         for (auto& n : nics) {
             TRY(nl.set_name(outside_name(n), n.name));
             if (!n.address.empty()) TRY(nl.add_address(n.name, n.address));
             TRY(nl.set_up(n.name));
-            spdlog::info("{} on network '{}' ({}{}), {}", n.name, n.network,
-                         n.macvlan ? "macvlan on " : "bridge ", n.link,
-                         n.address.empty() ? "dhcp" : n.address);
+            std::string address = n.address;
+            if (n.dhcp) {
+                auto lease = net::dhcp_acquire(n.name, n.mac, kDhcpTimeoutMs);
+                if (!lease)
+                    return std::unexpected(lease.error().context("network '" + n.network + "'"));
+                address =
+                    envfile::format_ipv4(lease->address) + "/" + std::to_string(lease->prefix);
+                TRY(nl.add_address(n.name, address));
+                leased[n.name] = envfile::format_ipv4(lease->address);
+            }
+            spdlog::info("{} on network '{}' ({}{}): {}{}", n.name, n.network,
+                         n.macvlan ? "macvlan on " : "bridge ", n.link, address,
+                         n.dhcp ? " (DHCP)" : "");
         }
         return {};
-    });
+    }));
+    TRY(sys::write_file_atomic(leases_json, leased.dump() + "\n"));
+    return out;
 }
 
 void detach_extra_nics(const std::vector<provider::Nic>& nics) {

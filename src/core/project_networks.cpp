@@ -1,8 +1,11 @@
 #include "core/project_networks.h"
 
+#include <set>
+
 #include "core/machine_record.h"
 #include "core/paths.h"
 #include "envfile/values.h"
+#include "net/dhcp_leases.h"
 #include "net/host_network.h"
 #include "net/netlink.h"
 
@@ -11,6 +14,23 @@ namespace {
 
 net::HostNetworkSpec spec_of(const Project& p, const envfile::Network& n) {
     return {p.dir, n.name, n.type, n.subnet, n.interface};
+}
+
+net::DhcpLeases leases_of(const Project& p, const envfile::Network& n) {
+    return net::DhcpLeases(env_home() + "/dhcp/" + net::bridge_name(p.dir, n.name) + ".json");
+}
+
+// What our DHCP server on the machine's veth offers it: its lease on the network, never
+// the host's .1 nor a static address of the project.
+Result<std::string> dhcp_offer(const Project& p, const envfile::Network& n,
+                               const std::string& mac) {
+    auto subnet = *envfile::parse_cidr(n.subnet);  // a DHCP network has one (the loader says)
+    std::set<uint32_t> reserved{subnet.network + 1};
+    for (auto& other : p.envfile.machines)
+        for (auto& b : other.networks)
+            if (b.network == n.name && !b.ip.empty()) reserved.insert(*envfile::parse_ipv4(b.ip));
+    uint32_t ip = TRY(leases_of(p, n).lease(mac, subnet, reserved));
+    return envfile::format_ipv4(ip) + "/" + std::to_string(subnet.prefix);
 }
 
 bool created(const Project& p, const envfile::Machine& m) {
@@ -44,6 +64,7 @@ Result<std::vector<provider::Nic>> ensure_machine_networks(const Project& p,
         if (!a.ip.empty())
             nic.address = a.ip + "/" + std::to_string(envfile::parse_cidr(n.subnet)->prefix);
         nic.dhcp = a.ip.empty();
+        if (nic.dhcp && !nic.macvlan) nic.dhcp_offer = TRY(dhcp_offer(p, n, nic.mac));
         out.push_back(std::move(nic));
     }
     return out;
@@ -57,6 +78,13 @@ Result<> release_machine_networks(const Project& p, const envfile::Machine& m) {
         // A veth whose supervisor was killed outlives it until its namespace is reaped.
         auto end = net::veth_name(p.dir, m.name, static_cast<int>(i));
         if (nl.exists(end)) TRY(nl.delete_link(end));
+        const auto& a = m.networks[i];
+        auto type = p.envfile.networks.at(a.network).type;
+        if (a.ip.empty() &&
+            (type == envfile::NetworkType::HostOnly || type == envfile::NetworkType::Internal))
+            TRY(leases_of(p, p.envfile.networks.at(a.network))
+                    .release(a.mac.empty() ? net::machine_mac(p.dir, m.name, static_cast<int>(i))
+                                           : a.mac));
     }
     for (auto& a : m.networks) {
         bool in_use = false;

@@ -11,6 +11,7 @@
 #include "core/machine_handle.h"
 #include "core/machine_ops.h"
 #include "core/paths.h"
+#include "core/project_hosts.h"
 #include "core/project_networks.h"
 #include "util/sys.h"
 
@@ -62,10 +63,12 @@ Result<UpResult> up_machine(const Project& p, const envfile::Machine& m, const U
     auto start = std::chrono::steady_clock::now();
     if (!result.was_running) {
         h.context.nics = TRY(ensure_machine_networks(p, m));
+        TRY(update_project_hosts(p, m.name));
         if (auto r = h.provider->up(h.context); !r) {
             (void)update_index(h);
             return std::unexpected(r.error());
         }
+        TRY(update_project_hosts(p));  // with the addresses it leased
     }
     auto conn = connect_machine(h, std::chrono::seconds(m.boot_timeout));
     (void)update_index(h);

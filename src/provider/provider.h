@@ -35,6 +35,9 @@ struct Nic {
     std::string mac;       // given or generated stably from project, machine and NIC
     std::string address;   // "192.168.56.10/24"; empty with dhcp
     bool dhcp = false;
+    // dhcp on host-only/internal: "192.168.77.100/24", what our server on the host end
+    // offers (the lease the core made); empty when bridged (the LAN's server answers).
+    std::string dhcp_offer;
 };
 
 // Everything a provider needs about one machine besides its spec.
