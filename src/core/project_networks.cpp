@@ -93,8 +93,10 @@ Result<> release_machine_networks(const Project& p, const envfile::Machine& m) {
             for (auto& b : other.networks) in_use |= b.network == a.network;
         }
         const auto& n = p.envfile.networks.at(a.network);
-        if (!in_use && n.type != envfile::NetworkType::Nat)
-            TRY(host.release_if_unused(spec_of(p, n)));
+        if (in_use || n.type == envfile::NetworkType::Nat) continue;
+        if (TRY(host.release_if_unused(spec_of(p, n))) && !n.subnet.empty() &&
+            n.type != envfile::NetworkType::Bridged)
+            TRY(leases_of(p, n).remove_all());
     }
     return {};
 }
