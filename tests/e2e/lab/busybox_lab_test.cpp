@@ -67,6 +67,14 @@ TEST_CASE("busybox lab: every network type plus names and caps work and destroy 
     sh("ip link set lo up && ip link add labuplink0 type veth peer name labpeer0 && "
        "ip addr add 192.168.78.1/24 dev labpeer0 && ip link set labuplink0 up && "
        "ip link set labpeer0 up");
+    // The LAN's DHCP server, for db's bridged NIC: busybox udhcpd on the router's end.
+    env::test::TempDir lan;
+    REQUIRE(env::sys::write_file_atomic(
+        lan / "udhcpd.conf",
+        "start 192.168.78.50\nend 192.168.78.60\ninterface labpeer0\n"
+        "lease_file " +
+            lan / "leases" + "\npidfile " + lan / "pid" + "\noption subnet 255.255.255.0\n"));
+    sh("touch " + lan / "leases" + " && busybox udhcpd -a 100 " + lan / "udhcpd.conf");
     auto envfile =
         env::sys::read_file(std::string(ENV_SOURCE_DIR) + "/examples/busybox-lab/Envfile");
     REQUIRE(envfile);
@@ -99,6 +107,12 @@ TEST_CASE("busybox lab: every network type plus names and caps work and destroy 
     // bridged: web is on the uplink's segment, reachable from the LAN side and reaching it.
     CHECK(sh("curl -sS -m 3 http://192.168.78.10/") == "web web\n");
     CHECK(trim(p.ssh("web", "ping -c1 -W2 192.168.78.1 >/dev/null && echo ok")) == "ok");
+    // bridged with DHCP: db's lease came from the LAN's server (its pool is .50-.60).
+    auto lan_ip = trim(p.ssh("db", "ip -4 -o addr show eth3 | awk \"{print \\$4}\" | cut -d/ -f1"));
+    INFO("db's LAN address: " << lan_ip);
+    int last = std::atoi(lan_ip.c_str() + std::min<size_t>(lan_ip.size(), 11));
+    CHECK((last >= 50 && last <= 60));
+    CHECK(sh("curl -sS -m 3 http://" + lan_ip + "/") == "db db\n");
 
     // Caps from inside: cpus: 1 -> one CPU; cpu_cap 50% -> a 2 s busy loop gets about 1 s of
     // CPU; memory 64M -> an allocation past it is killed inside, the machine lives on.
@@ -138,5 +152,5 @@ TEST_CASE("busybox lab: every network type plus names and caps work and destroy 
     for (int pid : supervisors) CHECK(process_gone(pid));
     CHECK(json_field(p.home() + "/networks.json", "networks") == "[]");
     CHECK(run("ls " + p.home() + "/dhcp/*.json").status != 0);  // the lease file went too
-    sh("ip link del labuplink0");
+    sh("kill $(cat " + lan / "pid" + ") && ip link del labuplink0");
 }
