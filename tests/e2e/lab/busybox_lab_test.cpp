@@ -43,6 +43,12 @@ std::string json_field(const std::string& file, const char* key) {
     return j.is_object() && j.contains(key) ? j[key].dump() : "";
 }
 
+// Runs a shell command when the scope ends, failed assertions included.
+struct AtExit {
+    std::string cmd;
+    ~AtExit() { (void)run(cmd); }
+};
+
 bool process_gone(int pid) {
     if (pid <= 0 || ::kill(pid, 0) != 0) return true;
     auto stat = env::sys::read_file("/proc/" + std::to_string(pid) + "/stat").value_or("");
@@ -75,6 +81,7 @@ TEST_CASE("busybox lab: every network type plus names and caps work and destroy 
         "lease_file " +
             lan / "leases" + "\npidfile " + lan / "pid" + "\noption subnet 255.255.255.0\n"));
     sh("touch " + lan / "leases" + " && busybox udhcpd -a 100 " + lan / "udhcpd.conf");
+    AtExit stop_lan{"kill $(cat " + lan / "pid" + ") 2>/dev/null"};
     auto envfile =
         env::sys::read_file(std::string(ENV_SOURCE_DIR) + "/examples/busybox-lab/Envfile");
     REQUIRE(envfile);
@@ -152,5 +159,5 @@ TEST_CASE("busybox lab: every network type plus names and caps work and destroy 
     for (int pid : supervisors) CHECK(process_gone(pid));
     CHECK(json_field(p.home() + "/networks.json", "networks") == "[]");
     CHECK(run("ls " + p.home() + "/dhcp/*.json").status != 0);  // the lease file went too
-    sh("kill $(cat " + lan / "pid" + ") && ip link del labuplink0");
+    sh("ip link del labuplink0");
 }
