@@ -138,6 +138,25 @@ TEST_CASE("busybox lab: every network type plus names and caps work and destroy 
     CHECK(oom.out.find("status 137") != std::string::npos);
     CHECK(trim(p.ssh("db", "echo alive")) == "alive");
 
+    // A second project claiming an overlapping subnet gets a clear error and makes nothing.
+    env::test::TempDir other;
+    REQUIRE(env::sys::write_file_atomic(other / "Envfile", R"EF(networks:
+  clash: {type: internal, subnet: 10.77.0.0/16}
+machines:
+  x:
+    box: busybox
+    networks: [{network: clash, ip: 10.77.9.9}]
+)EF"));
+    auto links_before = sh("ip -o link show | wc -l");
+    auto clash = run("cd " + other.path + " && ENV_HOME=" + p.home() + " " + env_binary() + " up");
+    INFO(clash.err);
+    CHECK(clash.status != 0);
+    CHECK(clash.err.find("overlaps network 'back' (10.77.0.0/24)") != std::string::npos);
+    CHECK(sh("ip -o link show | wc -l") == links_before);
+    CHECK_FALSE(env::sys::exists(other / ".envstate/machines/x/machine.json"));
+    CHECK(run("cd " + other.path + " && ENV_HOME=" + p.home() + " " + env_binary() + " destroy -f")
+              .status == 0);
+
     // destroy leaves nothing: links, cgroups, mounts, processes, subnet claims.
     std::vector<std::string> cgroups;
     std::vector<int> supervisors;
