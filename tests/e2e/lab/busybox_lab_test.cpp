@@ -138,6 +138,18 @@ TEST_CASE("busybox lab: every network type plus names and caps work and destroy 
     CHECK(oom.out.find("status 137") != std::string::npos);
     CHECK(trim(p.ssh("db", "echo alive")) == "alive");
 
+    // A restart keeps the DHCP lease; a halted machine's veths go, its network stays.
+    auto links_up = sh("ip -o link show | wc -l");
+    REQUIRE(p.env("halt -f db").status == 0);
+    CHECK(std::atoi(sh("ip -o link show | wc -l").c_str()) ==
+          std::atoi(links_up.c_str()) - 2);  // back, front (its macvlan was inside)
+    CHECK(sh("ip -o link show").find(" envb") != std::string::npos);
+    auto again = p.env("up db");
+    INFO(again.err);
+    REQUIRE(again.status == 0);
+    CHECK(sh("curl -sS -m 3 http://192.168.77.100/") == "db db\n");
+    CHECK(p.ssh("web", "timeout 5 wget -qO- http://db/") == "db db\n");
+
     // A second project claiming an overlapping subnet gets a clear error and makes nothing.
     env::test::TempDir other;
     REQUIRE(env::sys::write_file_atomic(other / "Envfile", R"EF(networks:
