@@ -44,8 +44,9 @@ std::string network_claims_path() {
     return env_home() + "/networks.json";
 }
 
-Result<std::vector<provider::Nic>> ensure_machine_networks(const Project& p,
-                                                           const envfile::Machine& m) {
+namespace {
+
+Result<std::vector<provider::Nic>> ensure_all(const Project& p, const envfile::Machine& m) {
     std::vector<provider::Nic> out;
     if (m.networks.empty()) return out;
     auto nl = TRY(net::Netlink::open());
@@ -68,6 +69,15 @@ Result<std::vector<provider::Nic>> ensure_machine_networks(const Project& p,
         out.push_back(std::move(nic));
     }
     return out;
+}
+
+}  // namespace
+
+Result<std::vector<provider::Nic>> ensure_machine_networks(const Project& p,
+                                                           const envfile::Machine& m) {
+    auto nics = ensure_all(p, m);
+    if (!nics) (void)release_machine_networks(p, m);  // no half-made set: the first is undone too
+    return nics;
 }
 
 Result<> release_machine_networks(const Project& p, const envfile::Machine& m) {
@@ -93,8 +103,10 @@ Result<> release_machine_networks(const Project& p, const envfile::Machine& m) {
             for (auto& b : other.networks) in_use |= b.network == a.network;
         }
         const auto& n = p.envfile.networks.at(a.network);
-        if (!in_use && n.type != envfile::NetworkType::Nat)
-            TRY(host.release_if_unused(spec_of(p, n)));
+        if (in_use || n.type == envfile::NetworkType::Nat) continue;
+        if (TRY(host.release_if_unused(spec_of(p, n))) && !n.subnet.empty() &&
+            n.type != envfile::NetworkType::Bridged)
+            TRY(leases_of(p, n).remove_all());
     }
     return {};
 }

@@ -41,6 +41,8 @@ Result<UpResult> up_machine(const Project& p, const envfile::Machine& m, const U
     UpResult result;
     auto st = TRY(h.provider->state(h.context));
     result.was_running = st == provider::MachineState::Running;
+    // Networks first: a clashing subnet is an Envfile problem, refused before anything exists.
+    if (!result.was_running) h.context.nics = TRY(ensure_machine_networks(p, m));
     if (!h.record) {
         auto box = TRY(find_box(m, h.provider->name()));
         MachineRecord r;
@@ -62,7 +64,6 @@ Result<UpResult> up_machine(const Project& p, const envfile::Machine& m, const U
         spdlog::warn("{}: its supervisor had died; recovering the machine", m.name);
     auto start = std::chrono::steady_clock::now();
     if (!result.was_running) {
-        h.context.nics = TRY(ensure_machine_networks(p, m));
         TRY(update_project_hosts(p, m.name));
         if (auto r = h.provider->up(h.context); !r) {
             (void)update_index(h);

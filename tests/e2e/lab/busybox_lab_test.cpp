@@ -43,6 +43,12 @@ std::string json_field(const std::string& file, const char* key) {
     return j.is_object() && j.contains(key) ? j[key].dump() : "";
 }
 
+// Runs a shell command when the scope ends, failed assertions included.
+struct AtExit {
+    std::string cmd;
+    ~AtExit() { (void)run(cmd); }
+};
+
 bool process_gone(int pid) {
     if (pid <= 0 || ::kill(pid, 0) != 0) return true;
     auto stat = env::sys::read_file("/proc/" + std::to_string(pid) + "/stat").value_or("");
@@ -67,6 +73,15 @@ TEST_CASE("busybox lab: every network type plus names and caps work and destroy 
     sh("ip link set lo up && ip link add labuplink0 type veth peer name labpeer0 && "
        "ip addr add 192.168.78.1/24 dev labpeer0 && ip link set labuplink0 up && "
        "ip link set labpeer0 up");
+    // The LAN's DHCP server, for db's bridged NIC: busybox udhcpd on the router's end.
+    env::test::TempDir lan;
+    REQUIRE(env::sys::write_file_atomic(
+        lan / "udhcpd.conf",
+        "start 192.168.78.50\nend 192.168.78.60\ninterface labpeer0\n"
+        "lease_file " +
+            lan / "leases" + "\npidfile " + lan / "pid" + "\noption subnet 255.255.255.0\n"));
+    sh("touch " + lan / "leases" + " && busybox udhcpd -a 100 " + lan / "udhcpd.conf");
+    AtExit stop_lan{"kill $(cat " + lan / "pid" + ") 2>/dev/null"};
     auto envfile =
         env::sys::read_file(std::string(ENV_SOURCE_DIR) + "/examples/busybox-lab/Envfile");
     REQUIRE(envfile);
@@ -99,6 +114,12 @@ TEST_CASE("busybox lab: every network type plus names and caps work and destroy 
     // bridged: web is on the uplink's segment, reachable from the LAN side and reaching it.
     CHECK(sh("curl -sS -m 3 http://192.168.78.10/") == "web web\n");
     CHECK(trim(p.ssh("web", "ping -c1 -W2 192.168.78.1 >/dev/null && echo ok")) == "ok");
+    // bridged with DHCP: db's lease came from the LAN's server (its pool is .50-.60).
+    auto lan_ip = trim(p.ssh("db", "ip -4 -o addr show eth3 | awk \"{print \\$4}\" | cut -d/ -f1"));
+    INFO("db's LAN address: " << lan_ip);
+    int last = std::atoi(lan_ip.c_str() + std::min<size_t>(lan_ip.size(), 11));
+    CHECK((last >= 50 && last <= 60));
+    CHECK(sh("curl -sS -m 3 http://" + lan_ip + "/") == "db db\n");
 
     // Caps from inside: cpus: 1 -> one CPU; cpu_cap 50% -> a 2 s busy loop gets about 1 s of
     // CPU; memory 64M -> an allocation past it is killed inside, the machine lives on.
@@ -116,6 +137,37 @@ TEST_CASE("busybox lab: every network type plus names and caps work and destroy 
     INFO(oom.out << oom.err);
     CHECK(oom.out.find("status 137") != std::string::npos);
     CHECK(trim(p.ssh("db", "echo alive")) == "alive");
+
+    // A restart keeps the DHCP lease; a halted machine's veths go, its network stays.
+    auto links_up = sh("ip -o link show | wc -l");
+    REQUIRE(p.env("halt -f db").status == 0);
+    CHECK(std::atoi(sh("ip -o link show | wc -l").c_str()) ==
+          std::atoi(links_up.c_str()) - 2);  // back, front (its macvlan was inside)
+    CHECK(sh("ip -o link show").find(" envb") != std::string::npos);
+    auto again = p.env("up db");
+    INFO(again.err);
+    REQUIRE(again.status == 0);
+    CHECK(sh("curl -sS -m 3 http://192.168.77.100/") == "db db\n");
+    CHECK(p.ssh("web", "timeout 5 wget -qO- http://db/") == "db db\n");
+
+    // A second project claiming an overlapping subnet gets a clear error and makes nothing.
+    env::test::TempDir other;
+    REQUIRE(env::sys::write_file_atomic(other / "Envfile", R"EF(networks:
+  clash: {type: internal, subnet: 10.77.0.0/16}
+machines:
+  x:
+    box: busybox
+    networks: [{network: clash, ip: 10.77.9.9}]
+)EF"));
+    auto links_before = sh("ip -o link show | wc -l");
+    auto clash = run("cd " + other.path + " && ENV_HOME=" + p.home() + " " + env_binary() + " up");
+    INFO(clash.err);
+    CHECK(clash.status != 0);
+    CHECK(clash.err.find("overlaps network 'back' (10.77.0.0/24)") != std::string::npos);
+    CHECK(sh("ip -o link show | wc -l") == links_before);
+    CHECK_FALSE(env::sys::exists(other / ".envstate/machines/x/machine.json"));
+    CHECK(run("cd " + other.path + " && ENV_HOME=" + p.home() + " " + env_binary() + " destroy -f")
+              .status == 0);
 
     // destroy leaves nothing: links, cgroups, mounts, processes, subnet claims.
     std::vector<std::string> cgroups;
