@@ -1,6 +1,7 @@
 // examples/haproxy-lab end to end, as its Envfile's comments promise: round robin over
 // web1..web3 through the virtual IP from the host side of the host-only network, `env halt
-// lb1` and lb2 answers on the VIP within seconds, `env up lb1` and lb1 takes it back.
+// lb1` and lb2 answers on the VIP within seconds, `env up lb1` and lb1 takes it back, and
+// lb2 takes over again when lb1 is killed without a goodbye (`halt -f`).
 // Runs in its own network namespace (the lab's bridge and veths never touch the host's);
 // apt in the machines reaches the mirror through NetnsRelay.
 #include <unistd.h>
@@ -127,6 +128,19 @@ TEST_CASE("haproxy lab: round robin through the VIP, lb2 takes it when lb1 halts
     REQUIRE(back.status == 0);
     CHECK(wait_for(20, [&] { return holds_vip(p, "lb1") && !holds_vip(p, "lb2"); }));
     CHECK(wait_for(10, [&] { return !get(ns, "http://" + vip + "/whoami").empty(); }));
+
+    // A hard stop (`halt -f`: SIGKILL, no VRRP goodbye): lb2 takes over once lb1's adverts
+    // stop, after keepalived's master-down interval (3 adverts + skew, about 3.5 s).
+    auto kill = p.env("halt -f lb1");
+    INFO(kill.err);
+    REQUIRE(kill.status == 0);
+    auto killed = Clock::now();
+    bool took_over = wait_for(15, [&] { return holds_vip(p, "lb2"); });
+    CHECK(wait_for(10, [&] { return !get(ns, "http://" + vip + "/whoami").empty(); }));
+    double hard_s = seconds_since(killed);
+    CHECK(took_over);
+    WARN("haproxy-lab: after `env halt -f lb1` the VIP answered through lb2 in " << hard_s << " s");
+    CHECK(hard_s < 15);
 
     // destroy removes the lab's bridge and veths with the machines.
     auto destroy = p.env("destroy -f");
