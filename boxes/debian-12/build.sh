@@ -57,6 +57,15 @@ build_rootfs() {
     : >"$root/etc/machine-id"
     rm -f "$root/etc/resolv.conf"
 
+    # `apt-get install nginx` starts nginx, as on a VM: invoke-rc.d (which package scripts
+    # call) needs the runlevel, 2 here (where env-init starts services at boot), and with no
+    # init system, a policy-rc.d that allows it.
+    printf '#!/bin/sh\n# The runlevel env-init starts services in (no sysvinit here).\necho N 2\n' \
+        >"$root/usr/sbin/runlevel"
+    printf '#!/bin/sh\n# Lets package scripts start and stop services (invoke-rc.d).\nexit 0\n' \
+        >"$root/usr/sbin/policy-rc.d"
+    chmod 755 "$root/usr/sbin/runlevel" "$root/usr/sbin/policy-rc.d"
+
     # The container provider's command (minbase has no init system): the provider's own
     # init is PID 1 and runs this, so that daemons started by provisioners are reaped and
     # get the stop signal on `env halt`, which sshd as PID 1 would not forward.

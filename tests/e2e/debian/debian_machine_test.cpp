@@ -1,6 +1,7 @@
 // The debian-12 box end to end as a container machine: OpenSSH as the server, user `env`
 // with passwordless sudo for privileged provisioning, apt-get through the NAT (DNS at
-// 10.0.2.3), a package's service coming back after halt + up, and destroy leaving nothing.
+// 10.0.2.3) starting the package's service, which comes back after halt + up, and destroy
+// leaving nothing.
 #include <cstdlib>
 
 #include "tests/e2e/debian/debian_box.h"
@@ -45,7 +46,6 @@ machines:
             apt-get update -q
             apt-get install -y -q nginx-light
             echo "debian $(hostname)" > /var/www/html/index.html
-            service nginx start
 )EF",
                  "debian-12", box.catalog);
 
@@ -58,8 +58,8 @@ machines:
     CHECK(trim(p.ssh("deb", "id -un")) == "env");
     CHECK(trim(p.ssh("deb", "sudo -n id -u")) == "0");
     CHECK(trim(p.ssh("deb", "sudo cat /root/provisioned-as")) == "0");
-    // apt-get installed a package from the mirror through the NAT, and its server answers
-    // on the forwarded port.
+    // apt-get installed a package from the mirror through the NAT and started its server,
+    // as on a VM, which answers on the forwarded port.
     CHECK(p.ssh("deb", "dpkg -s nginx-light | grep ^Status:") == "Status: install ok installed\n");
     CHECK(http_get(web) == "debian deb\n");
 
