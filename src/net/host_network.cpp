@@ -142,7 +142,7 @@ Result<bool> HostNetworks::release_if_unused(const HostNetworkSpec& spec) {
         // Gone meanwhile (another machine of the project destroyed at once): as good.
         if (auto r = nl_.delete_link(br);
             !r && r.error().err() != ENODEV && r.error().kind() != ErrorKind::NotFound)
-            return r;
+            return std::unexpected(r.error());
     }
     if (!sys::exists(claims_)) return true;
     UniqueFd lock = TRY(sys::open(claims_ + ".lock", O_RDWR | O_CREAT, 0644));
