@@ -34,24 +34,14 @@ namespace {
 
 constexpr int kDhcpTimeoutMs = 15000;
 
-// The container's end while it is still in the host's namespace: a name of ours (envv...p),
-// so two machines starting at once never race for "eth1".
-std::string outside_name(const provider::Nic& n) {
-    return n.macvlan ? n.host_end : n.host_end + "p";
-}
-
-Result<> make_host_side(net::Netlink& nl, const provider::Nic& n, pid_t pid) {
-    const std::string peer = outside_name(n);
+// The host side, and the container's end made directly inside its namespace under its final
+// name and MAC (no move, no rename: each would cost an RCU grace period).
+Result<> make_links(net::Netlink& nl, const provider::Nic& n, pid_t pid) {
+    if (n.macvlan) return nl.create_macvlan_into(n.name, n.link, pid, n.mac);
     if (nl.exists(n.host_end)) TRY(nl.delete_link(n.host_end));  // a crashed run's
-    if (n.macvlan) {
-        TRY(nl.create_macvlan(n.host_end, n.link));
-    } else {
-        TRY(nl.create_veth(n.host_end, peer));
-        TRY(nl.set_master(n.host_end, n.link));
-        TRY(nl.set_up(n.host_end));
-    }
-    TRY(nl.set_mac(peer, n.mac));
-    return nl.move_to_netns(peer, pid);
+    TRY(nl.create_veth_into(n.host_end, n.name, pid, n.mac));
+    TRY(nl.set_master(n.host_end, n.link));
+    return nl.set_up(n.host_end);
 }
 
 // Our server for this machine on its veth's host end (net/dhcp_server.h).
@@ -79,7 +69,7 @@ Result<std::unique_ptr<ExtraNics>> ExtraNics::attach(const std::vector<provider:
     if (nics.empty()) return out;
     auto host = TRY(net::Netlink::open());
     for (auto& n : nics) {
-        auto r = make_host_side(host, n, init_pid);
+        auto r = make_links(host, n, init_pid);
         if (r && !n.dhcp_offer.empty()) {
             auto s = serve_dhcp(n);
             if (s) out->servers_.push_back(std::move(*s));
@@ -91,7 +81,6 @@ Result<std::unique_ptr<ExtraNics>> ExtraNics::attach(const std::vector<provider:
     TRY(in_netns_of(init_pid, [&]() -> Result<> {
         auto nl = TRY(net::Netlink::open());
         for (auto& n : nics) {
-            TRY(nl.set_name(outside_name(n), n.name));
             if (!n.address.empty()) TRY(nl.add_address(n.name, n.address));
             TRY(nl.set_up(n.name));
             std::string address = n.address;

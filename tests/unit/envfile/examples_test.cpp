@@ -67,3 +67,23 @@ TEST_CASE("examples/haproxy-lab validates: web1..web3 then lb1, lb2, with real s
     CHECK(keepalived.env.at("PRIORITY") == "140");
     CHECK(keepalived.env.at("PEER_IP") == "192.168.56.11");
 }
+
+TEST_CASE("examples/busybox-lab validates: every network type, static and DHCP", "[envfile]") {
+    auto e = load_example("busybox-lab");
+    using T = envfile::NetworkType;
+    CHECK(e.networks.at("front").type == T::HostOnly);
+    CHECK(e.networks.at("front").dhcp);
+    CHECK(e.networks.at("back").type == T::Internal);
+    CHECK(e.networks.at("lan").type == T::Bridged);
+    CHECK(e.networks.at("lan").interface == "labuplink0");
+    auto* web = e.find("web");
+    auto* db = e.find("db");
+    REQUIRE(web);
+    REQUIRE(db);
+    CHECK(web->networks.size() == 3);
+    CHECK(web->cpus == 1);
+    CHECK(web->cpu_cap == 50);
+    REQUIRE(db->networks.size() == 3);
+    CHECK(db->networks[1].dhcp);  // front: our server
+    CHECK(db->networks[2].dhcp);  // lan: the LAN's server
+}
