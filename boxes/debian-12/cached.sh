@@ -12,7 +12,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/apt_sources.sh"
 
-cache=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/env-test-boxes}
+cache=${1:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/env-test-boxes}
 key=$(cat "$here/build.sh" "$here"/../lib/*.sh | sha256sum | cut -c1-16)
 dir=$cache/debian-12-$key
 skip() { echo "skip: $*" >&2; exit 77; }
