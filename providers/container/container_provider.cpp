@@ -92,6 +92,23 @@ std::vector<SeedFile> system_seeds(const std::string& hostname, bool network) {
     return out;
 }
 
+// A machine on extra networks resolves the project's machines through the hosts file the
+// core keeps in <state_dir>/etc-env/ (core/project_hosts.h): that directory is bound at
+// /etc/env read-only and /etc/hosts becomes a link to it. A directory rather than the file
+// itself, so the core can replace the file by rename and running machines still see it.
+Result<> use_project_hosts(const std::string& state_dir, const std::string& upper,
+                           uint32_t id_offset, std::vector<BindMount>& binds) {
+    std::string dir = state_dir + "/etc-env";
+    if (!sys::exists(dir + "/hosts")) return {};
+    binds.push_back({dir, "/etc/env", true});
+    std::string link = upper + "/etc/hosts";
+    TRY(sys::make_dirs(upper + "/etc", 0755));
+    if (::unlink(link.c_str()) != 0 && errno != ENOENT) return fail_errno("unlink " + link);
+    if (::symlink("env/hosts", link.c_str()) != 0) return fail_errno("symlink " + link);
+    if (::lchown(link.c_str(), id_offset, id_offset) != 0) return fail_errno("lchown " + link);
+    return {};
+}
+
 Result<> check_context(const MachineContext& m) {
     if (!m.spec)
         return fail(ErrorKind::Internal, "container provider called without a machine spec");
@@ -234,6 +251,8 @@ Result<> ContainerProvider::up(const MachineContext& m) {
     c.network = options_.network;
     c.forwards.push_back({"127.0.0.1", record.ssh_port, 22, "tcp"});
     for (auto& p : spec.ports) c.forwards.push_back({p.host_ip, p.host, p.guest, p.protocol});
+    c.nics = m.nics;
+    if (!m.nics.empty()) TRY(use_project_hosts(m.state_dir, files.upper(), id_offset, c.binds));
     // no_new_privs makes setuid binaries inert: a non-root SSH user needs sudo to provision.
     c.no_new_privs = options_.no_new_privs && user == "root";
     c.user_namespace = options_.user_namespace;
