@@ -23,6 +23,7 @@
 #include "providers/container/capabilities.h"
 #include "providers/container/cgroup.h"
 #include "providers/container/control_server.h"
+#include "providers/container/extra_nics.h"
 #include "providers/container/machine_files.h"
 #include "providers/container/machine_keys.h"
 #include "providers/container/supervisor_config.h"
@@ -90,23 +91,6 @@ std::vector<SeedFile> system_seeds(const std::string& hostname, bool network) {
                                   0644, ""}};
     if (network) out.push_back({"/etc/resolv.conf", "nameserver 10.0.2.3\n", 0644, ""});
     return out;
-}
-
-// A machine on extra networks resolves the project's machines through the hosts file the
-// core keeps in <state_dir>/etc-env/ (core/project_hosts.h): that directory is bound at
-// /etc/env read-only and /etc/hosts becomes a link to it. A directory rather than the file
-// itself, so the core can replace the file by rename and running machines still see it.
-Result<> use_project_hosts(const std::string& state_dir, const std::string& upper,
-                           uint32_t id_offset, std::vector<BindMount>& binds) {
-    std::string dir = state_dir + "/etc-env";
-    if (!sys::exists(dir + "/hosts")) return {};
-    binds.push_back({dir, "/etc/env", true});
-    std::string link = upper + "/etc/hosts";
-    TRY(sys::make_dirs(upper + "/etc", 0755));
-    if (::unlink(link.c_str()) != 0 && errno != ENOENT) return fail_errno("unlink " + link);
-    if (::symlink("env/hosts", link.c_str()) != 0) return fail_errno("symlink " + link);
-    if (::lchown(link.c_str(), id_offset, id_offset) != 0) return fail_errno("lchown " + link);
-    return {};
 }
 
 Result<> check_context(const MachineContext& m) {
@@ -252,7 +236,8 @@ Result<> ContainerProvider::up(const MachineContext& m) {
     c.forwards.push_back({"127.0.0.1", record.ssh_port, 22, "tcp"});
     for (auto& p : spec.ports) c.forwards.push_back({p.host_ip, p.host, p.guest, p.protocol});
     c.nics = m.nics;
-    if (!m.nics.empty()) TRY(use_project_hosts(m.state_dir, files.upper(), id_offset, c.binds));
+    TRY(use_project_hosts(m.state_dir, files.upper(), c.hostname, id_offset, !m.nics.empty(),
+                          c.binds));
     // no_new_privs makes setuid binaries inert: a non-root SSH user needs sudo to provision.
     c.no_new_privs = options_.no_new_privs && user == "root";
     c.user_namespace = options_.user_namespace;

@@ -19,6 +19,7 @@
 
 #include "net/dhcp_server.h"
 #include "provider/provider.h"
+#include "providers/container/mount_plan.h"
 #include "util/error.h"
 
 namespace env::container {
@@ -39,6 +40,15 @@ private:
 // removes them when the container's namespace goes, but asynchronously: a bridge that must
 // be released right after a destroy cannot wait for that.
 void detach_extra_nics(const std::vector<provider::Nic>& nics);
+
+// Name resolution for a machine on extra networks: the hosts file the core keeps in
+// <state_dir>/etc-env/ (core/project_hosts.h) is bound with its directory at /etc/env
+// read-only, and /etc/hosts in the upper layer becomes a link to env/hosts. A directory
+// rather than the file, so the core can replace the file by rename (a file bind would keep
+// the old inode). A machine no longer on any network gets a plain hosts file back.
+Result<> use_project_hosts(const std::string& state_dir, const std::string& upper,
+                           const std::string& hostname, uint32_t id_offset, bool on_networks,
+                           std::vector<BindMount>& binds);
 
 // Runs f on a thread that has joined the network namespace of pid.
 Result<> in_netns_of(pid_t pid, const std::function<Result<>()>& f);

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <unistd.h>
 
 #include <map>
 #include <nlohmann/json.hpp>
@@ -64,7 +65,10 @@ std::string render(const envfile::Machine& self, const Addresses& mine,
 Result<> update_project_hosts(const Project& p, const std::string& coming) {
     bool any = false;
     for (auto& m : p.envfile.machines) any |= !m.networks.empty();
-    if (!any) return {};
+    if (!any) {  // none (any more): nothing to lock either
+        ::unlink((p.state_dir + "/hosts.lock").c_str());
+        return {};
+    }
     TRY(sys::make_dirs(p.state_dir));
     UniqueFd lock = TRY(sys::open(p.state_dir + "/hosts.lock", O_RDWR | O_CREAT, 0644));
     while (::flock(lock.get(), LOCK_EX) != 0)
@@ -74,6 +78,8 @@ Result<> update_project_hosts(const Project& p, const std::string& coming) {
         auto rec = load_record(p.machine_dir(m.name));
         if (m.name == coming || (rec && rec->has_value())) all.emplace_back(&m, addresses_of(p, m));
     }
+    // The last machine gone: the lock goes too, so that .envstate can (destroy_machine).
+    if (all.empty()) ::unlink((p.state_dir + "/hosts.lock").c_str());
     for (auto& [m, mine] : all) {
         if (m->networks.empty()) continue;
         std::string dir = p.machine_dir(m->name) + "/etc-env";

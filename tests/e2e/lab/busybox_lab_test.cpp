@@ -190,5 +190,6 @@ machines:
     for (int pid : supervisors) CHECK(process_gone(pid));
     CHECK(json_field(p.home() + "/networks.json", "networks") == "[]");
     CHECK(run("ls " + p.home() + "/dhcp/*.json").status != 0);  // the lease file went too
+    CHECK_FALSE(env::sys::exists(p.dir() + "/.envstate"));      // as before the first up
     sh("ip link del labuplink0");
 }
