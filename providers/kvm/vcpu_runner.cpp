@@ -3,6 +3,8 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include "providers/kvm/start_trace.h"
+
 namespace env::kvm {
 
 namespace {
@@ -90,6 +92,7 @@ bool VcpuRunner::paused() const {
 }
 
 void VcpuRunner::loop() {
+    start_trace::mark("vcpu thread running");
     for (;;) {
         {
             std::unique_lock lock(mutex_);

@@ -10,6 +10,7 @@
 #include "providers/kvm/boot/mptable.h"
 #include "providers/kvm/cpuid.h"
 #include "providers/kvm/power.h"
+#include "providers/kvm/start_trace.h"
 #include "util/sys.h"
 
 namespace env::kvm {
@@ -80,12 +81,15 @@ Result<> Vmm::setup() {
     if (!config_.initrd.empty())
         initrd = TRY(sys::read_file(config_.initrd));
 
+    start_trace::mark("kernel read");
     kvm_ = TRY(Kvm::open());
     memory_ = TRY(GuestMemory::create(config_.memory_mib << 20, config_.hugepages));
     vm_ = TRY(Vm::create(*kvm_));
+    start_trace::mark("vm created");
     // RAM registration and IRQ chip creation both wait on the kernel: overlap them.
     memory_thread_ = std::thread([this] { memory_result_ = map_memory(); });
     TRY(vm_->create_irqchip());
+    start_trace::mark("irqchip and pit created");
     TRY(setup_devices());
 
     uint64_t rsdp = TRY(write_acpi_tables(*memory_, config_.vcpus));
@@ -98,9 +102,12 @@ Result<> Vmm::setup() {
     spdlog::debug("kernel at {}, entry {} ({}), initrd {} bytes at {}", hex(boot.kernel_addr), hex(boot.entry),
                   boot.mode == EntryMode::Linux64 ? "64-bit" : "PVH", boot.initrd_size, hex(boot.initrd_addr));
 
+    start_trace::mark("boot tables written");
     memory_thread_.join();
+    start_trace::mark("memory registered");
     TRY(std::move(memory_result_));
     auto supported = TRY(kvm_->supported_cpuid());
+    start_trace::mark("cpuid read");
     VcpuRunner::install_kick_signal();
     for (unsigned id = 0; id < config_.vcpus; ++id) {
         auto vcpu = TRY(vm_->create_vcpu(*kvm_, id));
@@ -124,6 +131,7 @@ Result<> Vmm::setup() {
         runners_.push_back(std::make_unique<VcpuRunner>(std::move(vcpu), pio_, mmio_,
                                                         [this](StopReason r) { request_stop(r); }));
     }
+    start_trace::mark("vcpus set up");
     return {};
 }
 
@@ -158,6 +166,8 @@ Result<> Vmm::setup_devices() {
 void Vmm::serial_output(std::span<const uint8_t> bytes) {
     {
         std::lock_guard lock(console_mutex_);
+        if (!console_written_) start_trace::mark("first serial byte");
+        console_written_ = true;
         fwrite(bytes.data(), 1, bytes.size(), console_);
         fflush(console_);
     }
@@ -182,6 +192,7 @@ int Vmm::run() {
         spdlog::error("{}", r.error().what());
         return 1;
     }
+    start_trace::mark("control started");
     for (auto& r : runners_) r->start();
     StopReason reason;
     {

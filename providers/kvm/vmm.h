@@ -61,6 +61,7 @@ private:
     FILE* console_ = nullptr;
     bool console_owned_ = false;
     std::mutex console_mutex_;
+    bool console_written_ = false;  // with console_mutex_; for start_trace
 
     std::mutex stop_mutex_;
     std::condition_variable stop_cv_;
