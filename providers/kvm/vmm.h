@@ -68,8 +68,6 @@ private:
     std::optional<StopReason> stop_;
     bool paused_ = false;
     std::chrono::steady_clock::time_point started_;
-    std::thread memory_thread_;  // registers guest RAM while the IRQ chip is created
-    Result<> memory_result_;
 };
 
 }  // namespace env::kvm
