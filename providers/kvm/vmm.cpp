@@ -192,7 +192,12 @@ int Vmm::run() {
         return 1;
     }
     start_trace::mark("control started");
-    for (auto& r : runners_) r->start();
+    // vCPU 0 (the one that starts at the kernel's entry) runs in this thread, which is on a
+    // CPU already: a new thread would first wait to be scheduled, on a busy host a whole
+    // scheduler slice (milliseconds) before the guest's first instruction. It returns once
+    // the machine has ended; the other vCPUs get threads of their own.
+    for (size_t i = 1; i < runners_.size(); ++i) runners_[i]->start();
+    runners_[0]->run_here();
     StopReason reason;
     {
         std::unique_lock lock(stop_mutex_);
