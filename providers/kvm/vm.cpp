@@ -2,6 +2,8 @@
 
 #include <sys/ioctl.h>
 
+#include "providers/kvm/start_trace.h"
+
 namespace env::kvm {
 
 // Intel VMX needs three pages for a real-mode TSS and one for the EPT identity map, somewhere
@@ -24,6 +26,7 @@ Result<Vm> Vm::create(const Kvm& kvm) {
 
 Result<> Vm::create_irqchip() const {
     if (::ioctl(fd_.get(), KVM_CREATE_IRQCHIP, 0) < 0) return fail_errno("KVM_CREATE_IRQCHIP");
+    start_trace::mark("irqchip created");
     kvm_pit_config pit{};
     pit.flags = KVM_PIT_SPEAKER_DUMMY;
     if (::ioctl(fd_.get(), KVM_CREATE_PIT2, &pit) < 0) return fail_errno("KVM_CREATE_PIT2");
