@@ -45,10 +45,12 @@ public:
     // The supervisor's child whose exit means pid 1 ended: pid 1 itself, or in
     // user-namespace mode the shim that forked it (waitpid this one).
     pid_t wait_pid() const { return wait_pid_; }
+    // Waits until the child has made its network namespace (the supervisor then makes
+    // eth0 in it, before release()).
+    Result<> netns_ready(int timeout_ms);
     Result<> release();
-    // Until the init runs (EOF after "R"), an error arrives, or the timeout passes. Returns
-    // the tap fd when the config asked for a network.
-    Result<UniqueFd> wait_running(int timeout_ms);
+    // Until the init runs (EOF after "R"), an error arrives, or the timeout passes.
+    Result<> wait_running(int timeout_ms);
 
 private:
     pid_t pid_ = -1;

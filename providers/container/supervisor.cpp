@@ -20,6 +20,7 @@
 #include "providers/container/control_server.h"
 #include "providers/container/extra_nics.h"
 #include "providers/container/machine_files.h"
+#include "providers/container/tap_device.h"
 #include "util/sys.h"
 
 namespace env::container {
@@ -68,8 +69,15 @@ private:
         process_ = TRY(ContainerProcess::start(spec, [&](pid_t p) { return cgroup_->add(p); }));
         init_pid_ = process_->pid();
         wait_pid_ = process_->wait_pid();
+        TRY(process_->netns_ready(kStartTimeoutMs));
+        UniqueFd tap;
+        if (cfg_.network)
+            TRY(in_netns_of(init_pid_, [&]() -> Result<> {
+                tap = TRY(create_tap(TapConfig{}));
+                return {};
+            }));
         TRY(process_->release());
-        UniqueFd tap = TRY(process_->wait_running(kStartTimeoutMs));
+        TRY(process_->wait_running(kStartTimeoutMs));
         spdlog::info("container init is pid {} (started in {} ms)", init_pid_,
                      std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::steady_clock::now() - started)
