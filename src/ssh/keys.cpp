@@ -34,7 +34,8 @@ struct TmpFiles {
 // is started first, so the first fsync's commit covers them all and the later ones find
 // nothing left to commit, and each directory is synced once. A first `env up` writes four
 // key files; on a busy disk eight separate fsyncs cost tens of milliseconds.
-Result<> write_files_durably(const std::vector<KeyFile>& files) {
+// durable=false: atomic only (for files derived from others, rewritten by every up).
+Result<> write_files(const std::vector<KeyFile>& files, bool durable = true) {
     TmpFiles tmps;
     for (auto& f : files) {
         std::string tmp = f.path + ".tmp." + std::to_string(::getpid());
@@ -44,15 +45,19 @@ Result<> write_files_durably(const std::vector<KeyFile>& files) {
         if (auto ok = sys::write_all(tmps.files.back().second.get(), f.data); !ok)
             return std::unexpected(ok.error().context("writing " + f.path));
     }
-    for (auto& [tmp, fd] : tmps.files) ::sync_file_range(fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
-    for (auto& [tmp, fd] : tmps.files)
-        if (::fsync(fd.get()) != 0) return fail_errno("fsync " + tmp);
+    if (durable) {
+        for (auto& [tmp, fd] : tmps.files)
+            ::sync_file_range(fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
+        for (auto& [tmp, fd] : tmps.files)
+            if (::fsync(fd.get()) != 0) return fail_errno("fsync " + tmp);
+    }
     for (size_t i = 0; i < files.size(); ++i) {
         auto& tmp = tmps.files[i].first;
         if (::rename(tmp.c_str(), files[i].path.c_str()) != 0)
             return fail_errno("rename " + tmp + " to " + files[i].path);
         tmp.clear();
     }
+    if (!durable) return {};
     std::set<std::string> dirs;
     for (auto& f : files) {
         auto slash = f.path.rfind('/');
@@ -132,7 +137,7 @@ Result<std::vector<KeyFile>> new_key_pair(const std::string& private_path,
 }  // namespace
 
 Result<> generate_key_pair(const std::string& private_path, const std::string& comment) {
-    return write_files_durably(TRY(new_key_pair(private_path, comment)));
+    return write_files(TRY(new_key_pair(private_path, comment)));
 }
 
 Result<MachineKeys> ensure_machine_keys(const std::string& dir, const std::string& machine) {
@@ -147,7 +152,7 @@ Result<MachineKeys> ensure_machine_keys(const std::string& dir, const std::strin
         add(TRY(new_key_pair(k.identity_file, "env@" + machine)));
     if (!sys::exists(k.host_key_file) || !sys::exists(k.host_public_key_file))
         add(TRY(new_key_pair(k.host_key_file, "host@" + machine)));
-    if (!files.empty()) TRY(write_files_durably(files));
+    if (!files.empty()) TRY(write_files(files));
     return k;
 }
 
@@ -165,7 +170,8 @@ std::string known_hosts_line(const std::string& host, int port, const std::strin
 Result<> write_known_hosts(const std::string& path, const std::string& host, int port,
                            const std::string& host_public_key_file) {
     std::string key = TRY(public_key_line(host_public_key_file));
-    return sys::write_file_atomic(path, known_hosts_line(host, port, key), 0644);
+    // Not fsynced: it is derived from the host key and rewritten before every boot.
+    return write_files({{path, known_hosts_line(host, port, key), 0644}}, false);
 }
 
 Result<std::string> fingerprint(const std::string& key_file) {
