@@ -129,6 +129,10 @@ void Supervisor::begin_stop(bool graceful) {
     if (!graceful) {
         spdlog::info("killing the container");
         ::kill(init_pid_, SIGKILL);
+        // Nothing in it can use the network any more. Closing the tap (its device's
+        // unregistration waits for RCU, ~20 ms) now overlaps with the kernel tearing down
+        // the container's namespaces, instead of following it in teardown().
+        if (network_) network_->stop();
     } else if (!stopping_) {
         spdlog::info("stopping the container (signal {}, {} ms before SIGKILL)", cfg_.stop_signal,
                      cfg_.stop_timeout_ms);
