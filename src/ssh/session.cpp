@@ -127,7 +127,7 @@ Result<Connected> connect_with_retry(const ConnectOptions& opts, std::chrono::mi
                                                 " attempts); last error: " + s.error().what());
         // The last attempt happens at the deadline, not one back-off step before it.
         std::this_thread::sleep_for(std::min<clock::duration>(delay, deadline - now));
-        delay = std::min<std::chrono::microseconds>(delay * 3 / 2, std::chrono::milliseconds(500));
+        delay = std::min<std::chrono::microseconds>(delay * 5 / 4, std::chrono::milliseconds(500));
         if (between_attempts) TRY(between_attempts());
     }
 }
