@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
             state_dir = argv[i];
     }
     if (state_dir.empty()) {
-        std::fprintf(stderr, "usage: env-container-supervisor STATE_DIR [--ready-fd N] [--detach]\n");
+        std::fprintf(stderr,
+                     "usage: env-container-supervisor STATE_DIR [--ready-fd N] [--detach]\n");
         return 2;
     }
     if (detach) {

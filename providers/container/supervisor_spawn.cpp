@@ -104,8 +104,8 @@ Result<> spawn_supervisor(const std::string& executable, const std::string& stat
     while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return fail(ErrorKind::Provider, "could not detach the supervisor" +
-                                             log_tail(files.supervisor_log()));
+        return fail(ErrorKind::Provider,
+                    "could not detach the supervisor" + log_tail(files.supervisor_log()));
 
     using namespace std::chrono;
     auto deadline = steady_clock::now() + milliseconds(timeout_ms);

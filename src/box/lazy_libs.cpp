@@ -50,10 +50,10 @@ F lookup(void* library, const char* name) {
 }  // namespace
 
 // One forwarding definition: the real function is looked up once, on the first call.
-#define ENV_FORWARD(library, ret, name, params, args)                   \
-    extern "C" ret name params {                                        \
-        static auto real = lookup<ret(*) params>(library(), #name);     \
-        return real args;                                               \
+#define ENV_FORWARD(library, ret, name, params, args)               \
+    extern "C" ret name params {                                    \
+        static auto real = lookup<ret(*) params>(library(), #name); \
+        return real args;                                           \
     }
 
 ENV_FORWARD(curl_library, CURLcode, curl_global_init, (long flags), (flags))
@@ -65,7 +65,8 @@ ENV_FORWARD(curl_library, const char*, curl_easy_strerror, (CURLcode rc), (rc))
 // curl's option and info arguments are a long, a curl_off_t, or a (function) pointer: all
 // passed in one integer register on the LP64 ABIs we build for, so one void* carries each.
 extern "C" CURLcode curl_easy_setopt(CURL* c, CURLoption option, ...) {
-    static auto real = lookup<CURLcode (*)(CURL*, CURLoption, ...)>(curl_library(), "curl_easy_setopt");
+    static auto real =
+        lookup<CURLcode (*)(CURL*, CURLoption, ...)>(curl_library(), "curl_easy_setopt");
     va_list ap;
     va_start(ap, option);
     void* value = va_arg(ap, void*);
@@ -74,7 +75,8 @@ extern "C" CURLcode curl_easy_setopt(CURL* c, CURLoption option, ...) {
 }
 
 extern "C" CURLcode curl_easy_getinfo(CURL* c, CURLINFO info, ...) {
-    static auto real = lookup<CURLcode (*)(CURL*, CURLINFO, ...)>(curl_library(), "curl_easy_getinfo");
+    static auto real =
+        lookup<CURLcode (*)(CURL*, CURLINFO, ...)>(curl_library(), "curl_easy_getinfo");
     va_list ap;
     va_start(ap, info);
     void* out = va_arg(ap, void*);
@@ -107,8 +109,7 @@ ENV_FORWARD(archive_library, int, archive_write_disk_set_options, (archive * a, 
             (a, flags))
 ENV_FORWARD(archive_library, int, archive_write_header, (archive * a, archive_entry* e), (a, e))
 ENV_FORWARD(archive_library, la_ssize_t, archive_write_data_block,
-            (archive * a, const void* buf, size_t size, la_int64_t offset),
-            (a, buf, size, offset))
+            (archive * a, const void* buf, size_t size, la_int64_t offset), (a, buf, size, offset))
 ENV_FORWARD(archive_library, int, archive_write_finish_entry, (archive * a), (a))
 ENV_FORWARD(archive_library, int, archive_write_close, (archive * a), (a))
 ENV_FORWARD(archive_library, int, archive_write_free, (archive * a), (a))

@@ -46,8 +46,7 @@ Result<> write_files(const std::vector<KeyFile>& files, bool durable = true) {
             return std::unexpected(ok.error().context("writing " + f.path));
     }
     if (durable) {
-        for (auto& [tmp, fd] : tmps.files)
-            ::sync_file_range(fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
+        for (auto& [tmp, fd] : tmps.files) ::sync_file_range(fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
         for (auto& [tmp, fd] : tmps.files)
             if (::fsync(fd.get()) != 0) return fail_errno("fsync " + tmp);
     }
