@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <set>
 #include <sstream>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 #include "ssh/handles.h"
@@ -30,10 +32,10 @@ struct TmpFiles {
 };
 
 // Writes every file atomically and durably, as sys::write_file_atomic would one at a time,
-// but with one journal commit instead of two per file: writeback of all the temporary files
-// is started first, so the first fsync's commit covers them all and the later ones find
-// nothing left to commit, and each directory is synced once. A first `env up` writes four
-// key files; on a busy disk eight separate fsyncs cost tens of milliseconds.
+// but the files are fsynced concurrently and each directory once. Concurrent fsyncs share
+// one journal commit (ext4/jbd2 batches them); one after another, each waits for its own.
+// A first `env up` writes four key files: on a busy disk (other builds writing) the eight
+// fsyncs of write_file_atomic took 36-44 ms, four in a row 20 ms, four at once 5-8 ms.
 // durable=false: atomic only (for files derived from others, rewritten by every up).
 Result<> write_files(const std::vector<KeyFile>& files, bool durable = true) {
     TmpFiles tmps;
@@ -47,8 +49,26 @@ Result<> write_files(const std::vector<KeyFile>& files, bool durable = true) {
     }
     if (durable) {
         for (auto& [tmp, fd] : tmps.files) ::sync_file_range(fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
-        for (auto& [tmp, fd] : tmps.files)
-            if (::fsync(fd.get()) != 0) return fail_errno("fsync " + tmp);
+        std::vector<int> errs(tmps.files.size(), 0);
+        auto sync = [&](size_t i) {
+            errs[i] = ::fsync(tmps.files[i].second.get()) == 0 ? 0 : errno;
+        };
+        {
+            std::vector<std::jthread> threads;
+            for (size_t i = 1; i < tmps.files.size(); ++i) {
+                try {
+                    threads.emplace_back(sync, i);
+                } catch (const std::system_error&) {
+                    sync(i);  // no thread to spare: in turn, then
+                }
+            }
+            if (!tmps.files.empty()) sync(0);
+        }
+        for (size_t i = 0; i < errs.size(); ++i)
+            if (errs[i] != 0) {
+                errno = errs[i];
+                return fail_errno("fsync " + tmps.files[i].first);
+            }
     }
     for (size_t i = 0; i < files.size(); ++i) {
         auto& tmp = tmps.files[i].first;
