@@ -299,6 +299,10 @@ Result<ContainerProcess> ContainerProcess::start(const ContainerSpec& spec,
     if (pid == 0) {
         if (::dup2(child_end.get(), kSyncFd) < 0) ::_exit(1);
         ::fcntl(kSyncFd, F_SETFD, FD_CLOEXEC);
+        // Into the machine's cgroup before anything else, while we are one thread.
+        for (int fd : spec.join_fds)
+            if (::write(fd, "0", 1) != 1)
+                fail_child(std::string("join the machine's cgroup: ") + std::strerror(errno));
         ::close_range(kSyncFd + 1, ~0U, 0);
         child_main(spec);
     }
@@ -337,8 +341,10 @@ Result<> ContainerProcess::netns_ready(int timeout_ms) {
 }
 
 Result<> ContainerProcess::release() {
-    if (::send(sync_.get(), "G", 1, MSG_NOSIGNAL) != 1) return fail_errno("release the container");
-    return {};
+    if (::send(sync_.get(), "G", 1, MSG_NOSIGNAL) == 1) return {};
+    // A child that failed (joining its cgroup, say) is gone: wait_running() reports why.
+    if (errno == EPIPE || errno == ECONNRESET) return {};
+    return fail_errno("release the container");
 }
 
 Result<> ContainerProcess::wait_running(int timeout_ms) {

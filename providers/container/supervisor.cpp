@@ -1,5 +1,6 @@
 #include "providers/container/supervisor.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -66,7 +67,14 @@ private:
         ContainerSpec spec{&cfg_, TRY(plan_rootfs(in)), plan_cgroup_mounts(in),
                            console_->slave_path(), read_last_cap()};
         auto started = std::chrono::steady_clock::now();
-        process_ = TRY(ContainerProcess::start(spec, [&](pid_t p) { return cgroup_->add(p); }));
+        std::vector<UniqueFd> join;
+        for (auto& f : cgroup_->self_placement_files()) {
+            join.push_back(TRY(sys::open(f, O_WRONLY)));
+            spec.join_fds.push_back(join.back().get());
+        }
+        ContainerProcess::Placement place;
+        if (join.empty()) place = [&](pid_t p) { return cgroup_->add(p); };
+        process_ = TRY(ContainerProcess::start(spec, place));
         init_pid_ = process_->pid();
         wait_pid_ = process_->wait_pid();
         TRY(process_->netns_ready(kStartTimeoutMs));
@@ -140,6 +148,10 @@ void Supervisor::begin_stop(bool graceful) {
     if (!graceful) {
         spdlog::info("killing the container");
         ::kill(init_pid_, SIGKILL);
+        // Nothing in it can use the network any more. Closing the tap (its device's
+        // unregistration waits for RCU, ~20 ms) now overlaps with the kernel tearing down
+        // the container's namespaces, instead of following it in teardown().
+        if (network_) network_->stop();
     } else if (!stopping_) {
         spdlog::info("stopping the container (signal {}, {} ms before SIGKILL)", cfg_.stop_signal,
                      cfg_.stop_timeout_ms);
