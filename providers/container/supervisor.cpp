@@ -1,5 +1,6 @@
 #include "providers/container/supervisor.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -18,7 +19,9 @@
 #include "providers/container/console.h"
 #include "providers/container/container_process.h"
 #include "providers/container/control_server.h"
+#include "providers/container/extra_nics.h"
 #include "providers/container/machine_files.h"
+#include "providers/container/tap_device.h"
 #include "util/sys.h"
 
 namespace env::container {
@@ -64,15 +67,30 @@ private:
         ContainerSpec spec{&cfg_, TRY(plan_rootfs(in)), plan_cgroup_mounts(in),
                            console_->slave_path(), read_last_cap()};
         auto started = std::chrono::steady_clock::now();
-        process_ = TRY(ContainerProcess::start(spec, [&](pid_t p) { return cgroup_->add(p); }));
+        std::vector<UniqueFd> join;
+        for (auto& f : cgroup_->self_placement_files()) {
+            join.push_back(TRY(sys::open(f, O_WRONLY)));
+            spec.join_fds.push_back(join.back().get());
+        }
+        ContainerProcess::Placement place;
+        if (join.empty()) place = [&](pid_t p) { return cgroup_->add(p); };
+        process_ = TRY(ContainerProcess::start(spec, place));
         init_pid_ = process_->pid();
         wait_pid_ = process_->wait_pid();
+        TRY(process_->netns_ready(kStartTimeoutMs));
+        UniqueFd tap;
+        if (cfg_.network)
+            TRY(in_netns_of(init_pid_, [&]() -> Result<> {
+                tap = TRY(create_tap(TapConfig{}));
+                return {};
+            }));
         TRY(process_->release());
-        UniqueFd tap = TRY(process_->wait_running(kStartTimeoutMs));
+        TRY(process_->wait_running(kStartTimeoutMs));
         spdlog::info("container init is pid {} (started in {} ms)", init_pid_,
                      std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::steady_clock::now() - started)
                          .count());
+        extra_nics_ = TRY(ExtraNics::attach(cfg_.nics, init_pid_, cfg_.state_dir + "/leases.json"));
         if (tap) {
             network_ = network_factory_ ? network_factory_(cfg_) : nullptr;
             if (!network_) network_ = std::make_unique<HoldingAttachment>();
@@ -100,6 +118,7 @@ private:
     std::optional<Console> console_;
     std::optional<ContainerProcess> process_;
     std::unique_ptr<NetworkAttachment> network_;
+    std::unique_ptr<ExtraNics> extra_nics_;
     std::optional<ControlServer> control_;
     pid_t init_pid_ = -1;
     pid_t wait_pid_ = -1;
@@ -129,6 +148,10 @@ void Supervisor::begin_stop(bool graceful) {
     if (!graceful) {
         spdlog::info("killing the container");
         ::kill(init_pid_, SIGKILL);
+        // Nothing in it can use the network any more. Closing the tap (its device's
+        // unregistration waits for RCU, ~20 ms) now overlaps with the kernel tearing down
+        // the container's namespaces, instead of following it in teardown().
+        if (network_) network_->stop();
     } else if (!stopping_) {
         spdlog::info("stopping the container (signal {}, {} ms before SIGKILL)", cfg_.stop_signal,
                      cfg_.stop_timeout_ms);
@@ -247,6 +270,8 @@ void Supervisor::teardown() {
         ::kill(wait_pid_, SIGKILL);
         ::waitpid(wait_pid_, nullptr, 0);
     }
+    extra_nics_.reset();
+    detach_extra_nics(cfg_.nics);
     if (console_) console_->pump();
     if (cgroup_)
         if (auto r = cgroup_->remove(); !r)

@@ -6,6 +6,7 @@
 
 #include "providers/kvm/config.h"
 #include "providers/kvm/probe.h"
+#include "providers/kvm/start_trace.h"
 #include "providers/kvm/vmm.h"
 #include "util/log.h"
 #include "util/sys.h"
@@ -14,6 +15,7 @@ using namespace env;
 using namespace env::kvm;
 
 int main(int argc, char** argv) {
+    start_trace::mark("main");
     CLI::App app{"env-vmm: boots a Linux guest under KVM"};
     std::string config_file;
     bool probe = false, debug = false;

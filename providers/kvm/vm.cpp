@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "providers/kvm/kvm_ioctls.h"
+#include "providers/kvm/start_trace.h"
 
 namespace env::kvm {
 
@@ -29,6 +30,7 @@ Result<Vm> Vm::create(const Kvm& kvm) {
 
 Result<> Vm::create_irqchip() const {
     if (::ioctl(fd_.get(), KVM_CREATE_IRQCHIP, 0) < 0) return fail_errno("KVM_CREATE_IRQCHIP");
+    start_trace::mark("irqchip created");
     kvm_pit_config pit{};
     pit.flags = KVM_PIT_SPEAKER_DUMMY;
     if (::ioctl(fd_.get(), KVM_CREATE_PIT2, &pit) < 0) return fail_errno("KVM_CREATE_PIT2");

@@ -65,15 +65,13 @@ private:
     FILE* console_ = nullptr;
     bool console_owned_ = false;
     std::mutex console_mutex_;
+    bool console_written_ = false;  // with console_mutex_; for start_trace
 
     std::mutex stop_mutex_;
     std::condition_variable stop_cv_;
     std::optional<StopReason> stop_;
     bool paused_ = false;
     std::chrono::steady_clock::time_point started_;
-    std::thread memory_thread_;  // registers guest RAM while the IRQ chip is created
-    Result<> memory_result_;
-
     // virtio (vmm_virtio.cpp): the device thread, MSI routes, one transport per device.
     Result<> setup_virtio();
     nlohmann::json virtio_status();
