@@ -295,7 +295,8 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "a malformed queue sets DEVICE_NEEDS_RESET with a configuration interrupt; a reset recovers",
+    "a malformed queue sets DEVICE_NEEDS_RESET with a configuration interrupt, and a reset "
+    "recovers",
     "[kvm][virtio]") {
     if (auto why = kvm_unavailable(); !why.empty()) {
         WARN(why);

@@ -172,7 +172,8 @@ TEST_CASE("virtio-pci: feature negotiation refuses what was not offered", "[kvm]
     CHECK(r.rd(kDeviceCfg + 1, 2) == 0xA2A1);
 }
 
-TEST_CASE("virtio-pci: DRIVER_OK activates with the queues; notify and MSI-X", "[kvm][virtio]") {
+TEST_CASE("virtio-pci: DRIVER_OK activates with the queues, then notify and MSI-X",
+          "[kvm][virtio]") {
     Rig r;
     REQUIRE(r.negotiate(virtio::kFeatureVersion1) & kFeaturesOk);
     r.wr(0x16, 2, 0);
@@ -278,7 +279,7 @@ TEST_CASE("MSI routing keeps the IRQ chip's own pins (KVM_SET_GSI_ROUTING replac
     CHECK((pic == 16 && ioapic == 24));
 }
 
-TEST_CASE("MSI-X: disabled or function-masked vectors send nothing; unmasking sends what was held",
+TEST_CASE("MSI-X: disabled or function-masked vectors send nothing, unmasking sends what was held",
           "[kvm][virtio]") {
     std::vector<std::pair<unsigned, uint32_t>> log;
     FakeSink sink(log);
