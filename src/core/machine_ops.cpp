@@ -11,7 +11,8 @@
 namespace env::core {
 
 Result<> run_provisioners(const MachineHandle& h, ssh::Session session, const ProvisionOptions& o) {
-    provisioners::Runner runner(h.dir());
+    provisioners::Runner runner(h.dir(),
+                                o.console ? *o.console : provisioners::Console::standard());
     ssh::SshRemote remote(std::move(session));
     TRY(runner.run(*h.spec, remote, {.force = o.force, .only = o.only}));
     return {};

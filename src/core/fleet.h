@@ -1,0 +1,34 @@
+#pragma once
+// Runs one operation (up, halt, destroy, provision) over several machines at once: at most
+// `parallel` jobs at a time, started in the order given (halt and destroy pass their
+// machines last first), each job's outcome kept at its index whatever the finishing order.
+// A failing job does not stop the others: every job runs and reports. Jobs report their
+// steps to a StatusBoard row (util/status_board.h), the one with the job's index.
+//
+// Each job must be safe to run beside the others: machine jobs take their own machine's
+// lock, and what they share (the machine index, the box store, port allocation) is locked
+// where it is changed.
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/error.h"
+#include "util/status_board.h"
+
+namespace env::core {
+
+// Tells the board what the job is doing now ("waiting for SSH").
+using StepFn = std::function<void(std::string_view)>;
+// Returns the outcome shown in the job's row ("running", "halted").
+using FleetJob = std::function<Result<std::string>(const StepFn& step)>;
+
+// parallel <= 1: one job after the other, in the calling thread.
+std::vector<Result<std::string>> run_fleet(const std::vector<FleetJob>& jobs, unsigned parallel,
+                                           StatusBoard& board);
+
+// How many machine jobs run at once by default. Bringing a machine up mostly waits (for
+// its supervisor, for SSH), so twice the cores, and never fewer than 4 (see bench/lab.sh).
+unsigned default_parallelism();
+
+}  // namespace env::core
