@@ -56,7 +56,7 @@ std::vector<Result<std::string>> run_fleet(const std::vector<FleetJob>& jobs, un
 
 unsigned default_parallelism() {
     unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    return std::max(4u, 2 * cores);
+    return std::max(8u, 4 * cores);
 }
 
 }  // namespace env::core

@@ -152,8 +152,7 @@ TEST_CASE("fleet: jobs start in the order given (last first for halt and destroy
     CHECK(pos(1) < 2);
 }
 
-TEST_CASE("fleet: the default bound is at least 4 and twice the cores", "[fleet]") {
+TEST_CASE("fleet: the default bound is at least 8 and 4 times the cores", "[fleet]") {
     unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    CHECK(core::default_parallelism() >= 4);
-    CHECK(core::default_parallelism() >= 2 * cores);
+    CHECK(core::default_parallelism() == std::max(8u, 4 * cores));
 }
