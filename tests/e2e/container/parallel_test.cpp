@@ -102,3 +102,24 @@ TEST_CASE("one failing machine is named, the others still come up, the exit says
     REQUIRE(p.env("destroy -f").status == 0);
     CHECK(!env::sys::exists(p.dir() + "/.envstate"));
 }
+
+TEST_CASE("on a terminal each machine gets one live line, redrawn in place", "[root][e2e]") {
+    E2E_SKIP_UNLESS_USABLE();
+    if (run("command -v script").status != 0) {
+        WARN("skipped: script(1) from util-linux is needed to give env a terminal");
+        return;
+    }
+    E2eProject p("machines:\n  t${i}:\n    for: {i: 1..2}\n    box: busybox\n");
+    // script(1) runs env on a pseudo-terminal and copies what it draws to stdout.
+    auto up = p.shell("script -qec '" + env_binary() + " up' /dev/null");
+    INFO(up.out);
+    REQUIRE(up.status == 0);
+    CHECK(up.out.find("\x1b[2A\x1b[J") != std::string::npos);  // back up over both rows
+    for (auto m : {"t1", "t2"}) {
+        auto last = up.out.rfind(std::string("\x1b[2K") + m);
+        REQUIRE(last != std::string::npos);
+        CHECK(up.out.find("done", last) < up.out.find('\n', last));  // its final row
+    }
+    CHECK(up.out.find("t1: running") == std::string::npos);  // no plain lines
+    REQUIRE(p.env("destroy -f").status == 0);
+}
