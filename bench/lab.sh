@@ -69,6 +69,7 @@ memory() {
   }'
 }
 
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 # A first machine warms the caches (binary, box files, libraries) for everything after it.
 warm=$(project 0)
 printf 'machines:\n  m:\n    box: busybox\n' >"$warm/Envfile"
@@ -108,6 +109,9 @@ done
 
 echo "env up of N busybox machines, median of $runs runs, ms ($(nproc) cores, parallel bound" \
   "max(8, 4*cores))"
+# Sixteen machines at once need the CPU that one alone leaves idle: a busy host stretches
+# the ratio, so say how busy it was.
+echo "host load average at the start: $load0 (1, 5, 15 min)"
 printf '%-12s %12s %16s\n' "machines" "parallel" "--no-parallel"
 for n in "${sizes[@]}"; do printf '%-12s %12s %16s\n' "$n" "${par[$n]}" "${ser[$n]}"; done
 first=${sizes[0]}
