@@ -40,7 +40,7 @@ int run_machine_jobs(const std::vector<const envfile::Machine*>& machines, bool 
         std::fprintf(stderr, "%s %s: %s\n", term::paint("31", "env:", 2).c_str(), names[i].c_str(),
                      results[i].error().what().c_str());
     }
-    if (failed > 1 || (failed && results.size() > 1))
+    if (failed && results.size() > 1)
         std::fprintf(stderr, "env: %zu of %zu machines failed\n", failed, results.size());
     return code;
 }

@@ -1,6 +1,7 @@
 #include "util/status_board.h"
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "util/live_lines.h"
 #include "util/sys.h"
@@ -70,8 +71,11 @@ std::unique_ptr<StatusBoard> make_plain_board(std::vector<std::string> names, in
 }
 
 std::unique_ptr<StatusBoard> make_status_board(std::vector<std::string> names, int fd) {
-    // Rows that scroll off the screen cannot be redrawn: fall back to plain lines.
-    if (term::is_tty(fd) && static_cast<int>(names.size()) < term::height(fd))
+    // Rows that scroll off the screen cannot be redrawn, nor can a dumb terminal move the
+    // cursor: plain lines then.
+    const char* t = std::getenv("TERM");
+    bool dumb = t && std::string_view(t) == "dumb";
+    if (term::is_tty(fd) && !dumb && static_cast<int>(names.size()) < term::height(fd))
         return make_live_lines(std::move(names), fd);
     return make_plain_board(std::move(names), fd);
 }
