@@ -98,6 +98,9 @@ for n in "${sizes[@]}"; do
         mem_report=$(memory "$dir" "$n")
       fi
       (cd "$dir" && "$env_bin" destroy -f >/dev/null 2>&1)
+      # The kernel tears the machines' namespaces down after destroy returns (netns cleanup
+      # runs in a kernel worker): let that finish so that it does not slow the next up.
+      sleep 1
     done
     if [ "$mode" = parallel ]; then
       par[$n]=$(printf '%s\n' "${times[@]}" | median)
