@@ -57,17 +57,36 @@ build_rootfs() {
     : >"$root/etc/machine-id"
     rm -f "$root/etc/resolv.conf"
 
-    # Started by the container provider as PID 1 (minbase has no init system).
+    # `apt-get install nginx` starts nginx, as on a VM: invoke-rc.d (which package scripts
+    # call) needs the runlevel, 2 here (where env-init starts services at boot), and with no
+    # init system, a policy-rc.d that allows it.
+    printf '#!/bin/sh\n# The runlevel env-init starts services in (no sysvinit here).\necho N 2\n' \
+        >"$root/usr/sbin/runlevel"
+    printf '#!/bin/sh\n# Lets package scripts start and stop services (invoke-rc.d).\nexit 0\n' \
+        >"$root/usr/sbin/policy-rc.d"
+    chmod 755 "$root/usr/sbin/runlevel" "$root/usr/sbin/policy-rc.d"
+
+    # The container provider's command (minbase has no init system): the provider's own
+    # init is PID 1 and runs this, so that daemons started by provisioners are reaped and
+    # get the stop signal on `env halt`, which sshd as PID 1 would not forward.
     cat >"$root/usr/local/sbin/env-init" <<'X'
 #!/bin/sh
-# PID 1 of a container made from this box. The provider has installed the machine's key
-# in /home/env/.ssh/authorized_keys and, when it pins one, the host key in /etc/ssh.
+# The command of a container made from this box (the provider's init runs it). The provider
+# has installed the machine's key in /home/env/.ssh/authorized_keys and, when it pins one,
+# the host key in /etc/ssh.
 set -e
 mountpoint -q /proc || mount -t proc proc /proc
 [ -f /etc/ssh/ssh_host_ed25519_key ] || ssh-keygen -q -t ed25519 -N '' -f /etc/ssh/ssh_host_ed25519_key
 mkdir -p /run/sshd
 chmod 700 /home/env/.ssh
 [ -f /home/env/.ssh/authorized_keys ] && chmod 600 /home/env/.ssh/authorized_keys && chown -R env:env /home/env/.ssh
+# What packages enabled (nginx, haproxy, ...) starts on every boot, as sysvinit would on a
+# VM, so services come back after `env halt` + `env up`. ssh is the foreground server below.
+for s in /etc/rc2.d/S*; do
+    case ${s##*/S??} in ssh) continue ;; esac
+    [ -x "$s" ] || continue
+    timeout 30 "$s" start </dev/null || echo "env-init: $s start failed" >&2
+done
 exec /usr/sbin/sshd -D -e
 X
     chmod 755 "$root/usr/local/sbin/env-init"
@@ -86,7 +105,7 @@ pack_container() {
   "arch": "x86_64",
   "user": "env",
   "rootfs": "rootfs",
-  "init": "/usr/local/sbin/env-init",
+  "command": ["/usr/local/sbin/env-init"],
   "ssh": {"server": "openssh", "authorized_keys": "/home/env/.ssh/authorized_keys", "host_key_dir": "/etc/ssh"},
   "built_from": {"suite": "$suite", "debootstrap": "$(dpkg-query -W -f='${Version}' debootstrap)"}
 }

@@ -12,9 +12,11 @@
 namespace env::container {
 
 std::vector<int> default_capabilities() {
+    // NET_ADMIN beyond Docker's set: safe since every machine has its own network
+    // namespace (capabilities.h).
     return {CAP_CHOWN,      CAP_DAC_OVERRIDE, CAP_FOWNER,      CAP_FSETID,           CAP_KILL,
-            CAP_SETGID,     CAP_SETUID,       CAP_SETPCAP,     CAP_NET_BIND_SERVICE, CAP_NET_RAW,
-            CAP_SYS_CHROOT, CAP_MKNOD,        CAP_AUDIT_WRITE, CAP_SETFCAP};
+            CAP_SETGID,     CAP_SETUID,       CAP_SETPCAP,     CAP_NET_BIND_SERVICE, CAP_NET_ADMIN,
+            CAP_NET_RAW,    CAP_SYS_CHROOT,   CAP_MKNOD,       CAP_AUDIT_WRITE,      CAP_SETFCAP};
 }
 
 uint64_t capability_mask(const std::vector<int>& caps) {

@@ -23,6 +23,7 @@
 #include "providers/container/capabilities.h"
 #include "providers/container/cgroup.h"
 #include "providers/container/control_server.h"
+#include "providers/container/extra_nics.h"
 #include "providers/container/machine_files.h"
 #include "providers/container/machine_keys.h"
 #include "providers/container/supervisor_config.h"
@@ -234,6 +235,9 @@ Result<> ContainerProvider::up(const MachineContext& m) {
     c.network = options_.network;
     c.forwards.push_back({"127.0.0.1", record.ssh_port, 22, "tcp"});
     for (auto& p : spec.ports) c.forwards.push_back({p.host_ip, p.host, p.guest, p.protocol});
+    c.nics = m.nics;
+    TRY(use_project_hosts(m.state_dir, files.upper(), c.hostname, id_offset, !m.nics.empty(),
+                          c.binds));
     // no_new_privs makes setuid binaries inert: a non-root SSH user needs sudo to provision.
     c.no_new_privs = options_.no_new_privs && user == "root";
     c.user_namespace = options_.user_namespace;

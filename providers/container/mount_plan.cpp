@@ -40,6 +40,15 @@ MountOp mount(std::string source, std::string target, std::string fstype, unsign
     return {MountOp::Kind::Mount, std::move(source), std::move(target), std::move(fstype), flags,
             std::move(data)};
 }
+// Binds a /proc entry onto itself and makes it read-only.
+void read_only_proc(std::vector<MountOp>& ops, const std::string& target, bool recursive = false) {
+    ops.push_back({MountOp::Kind::Mount, target, target, "", MS_BIND | (recursive ? MS_REC : 0u), "",
+                   false, true});
+    ops.push_back({MountOp::Kind::Remount, "", target, "",
+                   MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "", false,
+                   true});
+}
+
 MountOp op(MountOp::Kind kind, std::string target, std::string source = "") {
     return {kind, std::move(source), std::move(target), "", 0, ""};
 }
@@ -77,6 +86,14 @@ Result<std::vector<MountOp>> plan_rootfs(const RootfsInputs& in) {
     using K = MountOp::Kind;
     std::vector<MountOp> ops;
     ops.push_back(mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC));
+    // /proc/sys is mostly the host's kernel settings: read-only, except net/, which belongs
+    // to the container's own network namespace (keepalived, ip_forward). net/ is bound
+    // first so that the recursive bind of sys/ carries it, writable, above the read-only sys/.
+    ops.push_back({MountOp::Kind::Mount, "proc/sys/net", "proc/sys/net", "", MS_BIND, "", false, true});
+    read_only_proc(ops, "proc/sys", true);
+    for (auto* dir : {"proc/bus", "proc/fs", "proc/irq"}) read_only_proc(ops, dir);
+    for (auto* file : {"proc/kcore", "proc/keys", "proc/timer_list", "proc/sysrq-trigger"})
+        ops.push_back({MountOp::Kind::Mount, "/dev/null", file, "", MS_BIND, "", true, true});
     ops.push_back(mount("sysfs", "sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC));
     ops.push_back(mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=64k"));
     for (auto& n : dev_nodes()) {

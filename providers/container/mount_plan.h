@@ -5,7 +5,10 @@
 // symlink in a box can never redirect a mount onto the host.
 //
 //   /            overlay: lower = the box's rootfs (read-only), upper/work in the state dir
-//   /proc        proc (this pid namespace), nosuid,nodev,noexec
+//   /proc        proc (this pid namespace), nosuid,nodev,noexec; as Docker does, /proc/sys
+//                read-only but for net/ (the only part scoped to the container's
+//                namespaces), bus, fs and irq read-only, and kcore, keys, timer_list,
+//                sysrq-trigger hidden under /dev/null: they reach the host's kernel
 //   /sys         sysfs read-only; /sys/fs/cgroup shows the machine's own cgroup, read-only
 //   /dev         tmpfs with null zero full random urandom tty (bound from the host),
 //                console (the supervisor's pty), pts (private devpts), ptmx -> pts/ptmx,
@@ -40,6 +43,11 @@ struct MountOp {
     std::string fstype;
     unsigned long flags = 0;
     std::string data;
+    // Binds: a source without a leading '/' is a path inside the new root (proc/sys onto
+    // itself); the target is a file, not a directory.
+    bool file = false;
+    // Skipped when the target does not exist (a /proc entry this kernel was built without).
+    bool optional = false;
 };
 
 struct RootfsInputs {

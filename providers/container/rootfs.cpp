@@ -31,6 +31,9 @@ Result<> apply_mount_plan(const std::string& root, const std::vector<MountOp>& p
                           const std::string& console) {
     UniqueFd root_fd = TRY(sys::open(root, O_PATH | O_DIRECTORY));
     for (auto& op : plan) {
+        struct stat st;
+        if (op.optional && ::fstatat(root_fd.get(), op.target.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
         switch (op.kind) {
             case MountOp::Kind::MakeDir:
                 TRY(open_in_root(root_fd.get(), op.target, Leaf::Directory));
@@ -48,11 +51,16 @@ Result<> apply_mount_plan(const std::string& root, const std::vector<MountOp>& p
                 break;
             }
             case MountOp::Kind::Mount: {
-                bool file = (op.flags & MS_BIND) && op.target.rfind("dev/", 0) == 0;
-                UniqueFd t = TRY(
-                    open_in_root(root_fd.get(), op.target, file ? Leaf::File : Leaf::Directory));
+                bool file = (op.flags & MS_BIND) && (op.file || op.target.rfind("dev/", 0) == 0);
+                Leaf leaf = file ? Leaf::File : Leaf::Directory;
+                UniqueFd t = TRY(open_in_root(root_fd.get(), op.target, leaf));
                 std::string source =
                     op.source.empty() && op.target == "dev/console" ? console : op.source;
+                UniqueFd inside;  // a bind source inside the new root, held open for the mount
+                if ((op.flags & MS_BIND) && !source.empty() && source[0] != '/') {
+                    inside = TRY(open_in_root(root_fd.get(), source, leaf));
+                    source = fd_path(inside.get());
+                }
                 if (::mount(source.c_str(), fd_path(t.get()).c_str(),
                             op.fstype.empty() ? nullptr : op.fstype.c_str(), op.flags,
                             op.data.empty() ? nullptr : op.data.c_str()) != 0)

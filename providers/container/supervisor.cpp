@@ -18,6 +18,7 @@
 #include "providers/container/console.h"
 #include "providers/container/container_process.h"
 #include "providers/container/control_server.h"
+#include "providers/container/extra_nics.h"
 #include "providers/container/machine_files.h"
 #include "util/sys.h"
 
@@ -73,6 +74,7 @@ private:
                      std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::steady_clock::now() - started)
                          .count());
+        extra_nics_ = TRY(ExtraNics::attach(cfg_.nics, init_pid_, cfg_.state_dir + "/leases.json"));
         if (tap) {
             network_ = network_factory_ ? network_factory_(cfg_) : nullptr;
             if (!network_) network_ = std::make_unique<HoldingAttachment>();
@@ -100,6 +102,7 @@ private:
     std::optional<Console> console_;
     std::optional<ContainerProcess> process_;
     std::unique_ptr<NetworkAttachment> network_;
+    std::unique_ptr<ExtraNics> extra_nics_;
     std::optional<ControlServer> control_;
     pid_t init_pid_ = -1;
     pid_t wait_pid_ = -1;
@@ -247,6 +250,8 @@ void Supervisor::teardown() {
         ::kill(wait_pid_, SIGKILL);
         ::waitpid(wait_pid_, nullptr, 0);
     }
+    extra_nics_.reset();
+    detach_extra_nics(cfg_.nics);
     if (console_) console_->pump();
     if (cgroup_)
         if (auto r = cgroup_->remove(); !r)

@@ -37,6 +37,12 @@ std::string to_json(const SupervisorConfig& c) {
                                  {"host_port", f.host_port},
                                  {"guest_port", f.guest_port},
                                  {"protocol", f.protocol}});
+    j["nics"] = json::array();
+    for (auto& n : c.nics)
+        j["nics"].push_back({{"network", n.network}, {"macvlan", n.macvlan}, {"link", n.link},
+                             {"host_end", n.host_end}, {"name", n.name}, {"mac", n.mac},
+                             {"address", n.address}, {"dhcp", n.dhcp},
+                             {"dhcp_offer", n.dhcp_offer}});
     j["no_new_privs"] = c.no_new_privs;
     j["user_namespace"] = c.user_namespace;
     j["id_base"] = c.id_base;
@@ -72,6 +78,10 @@ Result<SupervisorConfig> config_from_json(const std::string& text) {
         for (auto& f : j.at("forwards"))
             c.forwards.push_back(
                 {f.at("host_ip"), f.at("host_port"), f.at("guest_port"), f.at("protocol")});
+        for (auto& n : j.value("nics", json::array()))
+            c.nics.push_back({n.at("network"), n.at("macvlan"), n.at("link"), n.at("host_end"),
+                              n.at("name"), n.at("mac"), n.at("address"), n.at("dhcp"),
+                              n.value("dhcp_offer", "")});
         c.no_new_privs = j.at("no_new_privs");
         c.user_namespace = j.value("user_namespace", false);
         c.id_base = j.value("id_base", 0u);

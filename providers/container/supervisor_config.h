@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "providers/container/cgroup_limits.h"
+#include "provider/provider.h"
 #include "providers/container/mount_plan.h"
 #include "util/error.h"
 
@@ -37,6 +38,7 @@ struct SupervisorConfig {
     int stop_timeout_ms = 10000;
     bool network = true;  // create eth0 (tap) and hand it to the NAT stack
     std::vector<PortForwardConfig> forwards;
+    std::vector<provider::Nic> nics;  // eth1...: extra networks (extra_nics.h)
     bool no_new_privs = true;
     // User-namespace mode: container ids 0..id_count-1 are host ids id_base.. (see README).
     bool user_namespace = false;

@@ -29,7 +29,7 @@ std::vector<Result<std::string>> run_fleet(const std::vector<FleetJob>& jobs, un
 
 // How many machine jobs run at once by default: max(8, 4 * cores). Bringing a machine up
 // mostly waits (for its supervisor, for SSH to answer), so the bound is well above the
-// cores. bench/lab.sh on 2 cores, 16 busybox machines: a bound of 4 took 1.65 s, 8 took
+// cores. bench/parallel.sh on 2 cores, 16 busybox machines: a bound of 4 took 1.65 s, 8 took
 // 0.99 s, 16 took 1.02 s (one machine: 0.3-0.6 s).
 unsigned default_parallelism();
 

@@ -4,6 +4,8 @@
 
 #include "core/machine_index.h"
 #include "core/paths.h"
+#include "core/project_hosts.h"
+#include "core/project_networks.h"
 #include "provisioners/runner.h"
 #include "ssh/ssh_remote.h"
 #include "util/sys.h"
@@ -45,6 +47,8 @@ Result<> destroy_machine(const Project& p, const envfile::Machine& m, const OpOp
     if (h.record) TRY(h.provider->destroy(h.context));
     TRY(sys::remove_tree(h.dir()));
     TRY(MachineIndex(index_path()).remove(p.dir, m.name));
+    TRY(release_machine_networks(p, m));
+    TRY(update_project_hosts(p));
     // .envstate/machines and .envstate go too once empty, as before the first up.
     ::rmdir((p.state_dir + "/machines").c_str());
     ::rmdir(p.state_dir.c_str());

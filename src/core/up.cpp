@@ -14,6 +14,8 @@
 #include "core/machine_handle.h"
 #include "core/machine_ops.h"
 #include "core/paths.h"
+#include "core/project_hosts.h"
+#include "core/project_networks.h"
 #include "util/sys.h"
 
 namespace env::core {
@@ -61,6 +63,8 @@ Result<UpResult> up_machine(const Project& p, const envfile::Machine& m, const U
     UpResult result;
     auto st = TRY(h.provider->state(h.context));
     result.was_running = st == provider::MachineState::Running;
+    // Networks first: a clashing subnet is an Envfile problem, refused before anything exists.
+    if (!result.was_running) h.context.nics = TRY(ensure_machine_networks(p, m));
     if (!h.record) {
         step("finding box " + m.box.name);
         auto box = TRY(find_box(m, h.provider->name()));
@@ -84,10 +88,12 @@ Result<UpResult> up_machine(const Project& p, const envfile::Machine& m, const U
     auto start = std::chrono::steady_clock::now();
     if (!result.was_running) {
         step("starting");
+        TRY(update_project_hosts(p, m.name));
         if (auto r = h.provider->up(h.context); !r) {
             (void)update_index(h);
             return std::unexpected(r.error());
         }
+        TRY(update_project_hosts(p));  // with the addresses it leased
     }
     step("waiting for SSH");
     auto conn = connect_machine(h, std::chrono::seconds(m.boot_timeout));

@@ -62,6 +62,15 @@ std::string veth_name(const std::string& project_dir, const std::string& machine
     return "envv" + hash8(project_dir + '\0' + machine + '\0' + std::to_string(nic));
 }
 
+std::string machine_mac(const std::string& project_dir, const std::string& machine, int nic) {
+    std::string h = hash8(project_dir + '\0' + machine + '\0' + std::to_string(nic) + "\0mac");
+    std::string g = hash8(h + machine);
+    char buf[18];
+    std::snprintf(buf, sizeof buf, "02:%c%c:%c%c:%c%c:%c%c:%c%c", h[0], h[1], h[2], h[3], h[4],
+                  h[5], h[6], h[7], g[0], g[1]);
+    return buf;
+}
+
 Result<> HostNetworks::claim(const HostNetworkSpec& spec, const std::string& bridge) {
     auto mine = TRY(cidr_of(spec));
     TRY(sys::make_dirs(claims_.substr(0, claims_.rfind('/'))));
@@ -90,8 +99,10 @@ Result<> HostNetworks::claim(const HostNetworkSpec& spec, const std::string& bri
         return fail(ErrorKind::Invalid, "network '" + spec.network + "' (" + spec.subnet +
                                             ") overlaps the host's interface " + host +
                                             "; choose another subnet");
-    list.push_back({{"bridge", bridge}, {"project_dir", spec.project_dir},
-                    {"network", spec.network}, {"subnet", spec.subnet}});
+    list.push_back({{"bridge", bridge},
+                    {"project_dir", spec.project_dir},
+                    {"network", spec.network},
+                    {"subnet", spec.subnet}});
     return sys::write_file_atomic(claims_, j.dump(2) + "\n");
 }
 
@@ -107,13 +118,17 @@ Result<std::string> HostNetworks::ensure(const HostNetworkSpec& spec) {
         return fail(ErrorKind::Internal, "network '" + spec.network + "' has no host side");
     std::string br = bridge_name(spec.project_dir, spec.network);
     TRY(claim(spec, br));
-    if (!nl_.exists(br)) {
-        TRY(nl_.create_bridge(br));
-        if (spec.type == NetworkType::HostOnly) {
-            auto c = TRY(cidr_of(spec));
-            TRY(nl_.add_address(br, envfile::format_ipv4(c.network + 1) + "/" +
-                                        std::to_string(c.prefix)));
-        }
+    // Machines of one project may come up at once: the other one making the bridge or its
+    // address first is success (EEXIST), not an error.
+    auto exists_ok = [](Result<> r) -> Result<> {
+        if (!r && r.error().err() == EEXIST) return {};
+        return r;
+    };
+    if (!nl_.exists(br)) TRY(exists_ok(nl_.create_bridge(br)));
+    if (spec.type == NetworkType::HostOnly) {
+        auto c = TRY(cidr_of(spec));
+        TRY(exists_ok(nl_.add_address(
+            br, envfile::format_ipv4(c.network + 1) + "/" + std::to_string(c.prefix))));
     }
     TRY(nl_.set_up(br));
     return br;
@@ -124,7 +139,10 @@ Result<bool> HostNetworks::release_if_unused(const HostNetworkSpec& spec) {
     std::string br = bridge_name(spec.project_dir, spec.network);
     if (nl_.exists(br)) {
         if (!TRY(nl_.ports_of(br)).empty()) return false;
-        TRY(nl_.delete_link(br));
+        // Gone meanwhile (another machine of the project destroyed at once): as good.
+        if (auto r = nl_.delete_link(br);
+            !r && r.error().err() != ENODEV && r.error().kind() != ErrorKind::NotFound)
+            return std::unexpected(r.error());
     }
     if (!sys::exists(claims_)) return true;
     UniqueFd lock = TRY(sys::open(claims_ + ".lock", O_RDWR | O_CREAT, 0644));

@@ -28,6 +28,10 @@ std::string bridge_name(const std::string& project_dir, const std::string& netwo
 // the container renames it.
 std::string veth_name(const std::string& project_dir, const std::string& machine, int nic);
 
+// A stable, locally administered unicast MAC for a machine's nic-th extra network (02:...),
+// the same on every up, so DHCP leases and neighbours' caches survive restarts.
+std::string machine_mac(const std::string& project_dir, const std::string& machine, int nic);
+
 class HostNetworks {
 public:
     HostNetworks(std::string claims_path, Netlink& nl) : claims_(std::move(claims_path)), nl_(nl) {}

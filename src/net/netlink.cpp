@@ -10,7 +10,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstring>
+#include <optional>
 
 #include "util/sys.h"
 
@@ -53,7 +55,9 @@ public:
     }
 
 private:
-    struct nlmsghdr* hdr() { return reinterpret_cast<struct nlmsghdr*>(buf_.data()); }
+    struct nlmsghdr* hdr() {
+        return reinterpret_cast<struct nlmsghdr*>(buf_.data());
+    }
     void append(const void* p, size_t n) {
         size_t at = buf_.size();
         buf_.resize(at + NLMSG_ALIGN(n));
@@ -110,16 +114,40 @@ Result<int> Netlink::index_of(const std::string& name) const {
     return static_cast<int>(idx);
 }
 
-bool Netlink::exists(const std::string& name) const { return ::if_nametoindex(name.c_str()) != 0; }
+bool Netlink::exists(const std::string& name) const {
+    return ::if_nametoindex(name.c_str()) != 0;
+}
+
+namespace {
+
+Result<std::array<unsigned char, 6>> mac_bytes(const std::string& mac) {
+    std::array<unsigned char, 6> b{};
+    if (std::sscanf(mac.c_str(), "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &b[0], &b[1], &b[2], &b[3], &b[4],
+                    &b[5]) != 6)
+        return fail(ErrorKind::Invalid, "bad MAC address '" + mac + "'");
+    return b;
+}
+
+}  // namespace
 
 Result<> Netlink::new_link(const std::string& what, const std::string& name,
-                           const std::string& kind, const std::string& peer_or_parent) {
+                           const std::string& kind, const std::string& peer_or_parent,
+                           const LinkPlacement& at) {
+    std::optional<std::array<unsigned char, 6>> mac;
+    if (!at.mac.empty()) mac = TRY(mac_bytes(at.mac));
+    auto place = [&](Message& m) {
+        if (at.netns_pid > 0) m.attr_u32(IFLA_NET_NS_PID, static_cast<uint32_t>(at.netns_pid));
+        if (mac) m.attr(IFLA_ADDRESS, mac->data(), mac->size());
+    };
     if (name.empty() || name.size() >= IFNAMSIZ)
         return fail(ErrorKind::Invalid, "bad interface name '" + name + "' (1 to 15 characters)");
     Message m(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
     m.put(link_info());
     m.attr(IFLA_IFNAME, name);
-    if (kind == "macvlan") m.attr_u32(IFLA_LINK, static_cast<uint32_t>(TRY(index_of(peer_or_parent))));
+    if (kind == "macvlan") {
+        m.attr_u32(IFLA_LINK, static_cast<uint32_t>(TRY(index_of(peer_or_parent))));
+        place(m);
+    }
     size_t info = m.begin_nested(IFLA_LINKINFO);
     m.attr(IFLA_INFO_KIND, kind.c_str(), kind.size());
     if (kind == "veth") {
@@ -127,6 +155,7 @@ Result<> Netlink::new_link(const std::string& what, const std::string& name,
         size_t peer = m.begin_nested(VETH_INFO_PEER);
         m.put(link_info());
         m.attr(IFLA_IFNAME, peer_or_parent);
+        place(m);
         m.end_nested(peer);
         m.end_nested(data);
     } else if (kind == "macvlan") {
@@ -148,6 +177,21 @@ Result<> Netlink::create_veth(const std::string& name, const std::string& peer) 
 }
 Result<> Netlink::create_macvlan(const std::string& name, const std::string& parent) {
     return new_link("create macvlan " + name + " on " + parent, name, "macvlan", parent);
+}
+
+Result<> Netlink::create_veth_into(const std::string& name, const std::string& peer, int pid,
+                                   const std::string& peer_mac) {
+    if (peer.empty() || peer.size() >= IFNAMSIZ)
+        return fail(ErrorKind::Invalid, "bad interface name '" + peer + "' (1 to 15 characters)");
+    return new_link("create veth " + name + " <-> " + peer + " in the network namespace of pid " +
+                        std::to_string(pid),
+                    name, "veth", peer, {pid, peer_mac});
+}
+Result<> Netlink::create_macvlan_into(const std::string& name, const std::string& parent, int pid,
+                                      const std::string& mac) {
+    return new_link("create macvlan " + name + " on " + parent +
+                        " in the network namespace of pid " + std::to_string(pid),
+                    name, "macvlan", parent, {pid, mac});
 }
 
 Result<> Netlink::delete_link(const std::string& name) {
@@ -174,8 +218,8 @@ Result<> Netlink::set_master(const std::string& name, const std::string& bridge)
 
 Result<> Netlink::set_mac(const std::string& name, const std::string& mac) {
     unsigned char b[6];
-    if (std::sscanf(mac.c_str(), "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &b[0], &b[1], &b[2], &b[3],
-                    &b[4], &b[5]) != 6)
+    if (std::sscanf(mac.c_str(), "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &b[0], &b[1], &b[2], &b[3], &b[4],
+                    &b[5]) != 6)
         return fail(ErrorKind::Invalid, "bad MAC address '" + mac + "'");
     Message m(RTM_NEWLINK, 0);
     m.put(link_info(TRY(index_of(name))));
@@ -223,7 +267,9 @@ Result<> Netlink::add_address(const std::string& name, const std::string& cidr) 
     if (prefix < 31) {
         uint32_t host = ntohl(a.s_addr);
         uint32_t mask = prefix == 0 ? 0 : ~0u << (32 - prefix);
-        struct in_addr brd {htonl((host & mask) | ~mask)};
+        struct in_addr brd {
+            htonl((host & mask) | ~mask)
+        };
         m.attr(IFA_BROADCAST, &brd, sizeof brd);
     }
     return transact("add address " + cidr + " to " + name, m.bytes());

@@ -12,6 +12,12 @@
 
 namespace env::net {
 
+// Where a new link (or a veth's peer) is made, and its MAC; defaults: here, the kernel's.
+struct LinkPlacement {
+    int netns_pid = 0;
+    std::string mac;
+};
+
 class Netlink {
 public:
     static Result<Netlink> open();
@@ -21,6 +27,13 @@ public:
     Result<> create_veth(const std::string& name, const std::string& peer);
     // A macvlan in bridge mode on top of parent (bridged networks).
     Result<> create_macvlan(const std::string& name, const std::string& parent);
+    // The same, made directly in the network namespace of pid under its final name and MAC
+    // (the veth's peer; the macvlan itself): no move and no rename afterwards, each of which
+    // costs the kernel an RCU grace period.
+    Result<> create_veth_into(const std::string& name, const std::string& peer, int pid,
+                              const std::string& peer_mac);
+    Result<> create_macvlan_into(const std::string& name, const std::string& parent, int pid,
+                                 const std::string& mac);
     Result<> delete_link(const std::string& name);
 
     Result<> set_up(const std::string& name, bool up = true);
@@ -54,7 +67,7 @@ private:
     // Sends one request and waits for its ACK; the error names what was attempted.
     Result<> transact(const std::string& what, std::vector<uint8_t>& msg);
     Result<> new_link(const std::string& what, const std::string& name, const std::string& kind,
-                      const std::string& peer_or_parent);
+                      const std::string& peer_or_parent, const LinkPlacement& at = {});
     UniqueFd fd_;
     uint32_t seq_ = 1;
 };

@@ -24,6 +24,22 @@ struct SshInfo {
     std::string known_hosts_file;  // holds the machine's pinned host key
 };
 
+// One extra NIC of a machine (the Envfile's `networks:`), its host side already made by the
+// core (src/core/project_networks.h): the provider only plugs the machine in.
+struct Nic {
+    std::string network;   // its name in the Envfile
+    bool macvlan = false;  // bridged: a macvlan on `link`; else a veth whose host end joins `link`
+    std::string link;      // the project's bridge, or the host interface (bridged)
+    std::string host_end;  // the veth's host end (also the macvlan's name until it moves)
+    std::string name;      // inside the machine: eth1, eth2, ...
+    std::string mac;       // given or generated stably from project, machine and NIC
+    std::string address;   // "192.168.56.10/24"; empty with dhcp
+    bool dhcp = false;
+    // dhcp on host-only/internal: "192.168.77.100/24", what our server on the host end
+    // offers (the lease the core made); empty when bridged (the LAN's server answers).
+    std::string dhcp_offer;
+};
+
 // Everything a provider needs about one machine besides its spec.
 struct MachineContext {
     const envfile::Machine* spec = nullptr;
@@ -31,6 +47,7 @@ struct MachineContext {
     std::string project_dir;   // directory of the Envfile
     std::string state_dir;     // .envstate/machines/<name>: the provider owns its contents
     std::string box_dir;       // the extracted box, read-only
+    std::vector<Nic> nics;     // set by `up` only (other commands leave it empty)
 };
 
 class Provider {

@@ -18,7 +18,7 @@ stop_pidfile() {
 }
 
 export DEBIAN_FRONTEND=noninteractive
-apt-get install -y -q haproxy
+apt-get install -y -q --no-install-recommends haproxy
 
 cfg=/etc/haproxy/haproxy.cfg
 cat > "$cfg.new" <<CFG

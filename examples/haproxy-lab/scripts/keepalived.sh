@@ -21,7 +21,7 @@ stop_pidfile() {
 }
 
 export DEBIAN_FRONTEND=noninteractive
-apt-get install -y -q keepalived
+apt-get install -y -q --no-install-recommends keepalived
 
 command -v ip >/dev/null || { echo "keepalived.sh needs iproute2 (ip)" >&2; exit 1; }
 # The interface that carries MY_IP: VRRP advertisements and the VIP go there.

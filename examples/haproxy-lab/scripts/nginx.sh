@@ -5,7 +5,7 @@ set -eu
 my_ip=${1:-unknown}
 
 export DEBIAN_FRONTEND=noninteractive
-apt-get install -y -q nginx-light
+apt-get install -y -q --no-install-recommends nginx-light
 
 cat > /var/www/html/index.html <<HTML
 <!doctype html>

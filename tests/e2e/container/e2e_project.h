@@ -65,16 +65,30 @@ public:
         INFO(r.err);
         REQUIRE(r.status == 0);
     }
+    // A project on another box (`env box add BOX SOURCE`); `wrap` prefixes every `env` run
+    // (e.g. "ip netns exec NS" for a test whose machines create host networks).
+    E2eProject(const std::string& envfile, const std::string& box, const std::string& source,
+               std::string wrap = "")
+        : wrap_(std::move(wrap)) {
+        home_ = tmp_ / "home";
+        dir_ = tmp_ / "project";
+        REQUIRE(sys::make_dirs(dir_));
+        REQUIRE(sys::write_file_atomic(dir_ + "/Envfile", envfile));
+        auto r = env("box add " + box + " " + source);
+        INFO(r.err);
+        REQUIRE(r.status == 0);
+    }
     ~E2eProject() { env("destroy -f"); }
 
     // `env ARGS` in the project directory.
     RunResult env(const std::string& args) const {
-        return run("cd " + dir_ + " && ENV_HOME=" + home_ + " " + env_binary() + " " + args);
+        return run("cd " + dir_ + " && ENV_HOME=" + home_ + " " + wrap_ + " " + env_binary() + " " +
+                   args);
     }
     // A shell command line with `env` meaning our binary, for pipelines and background jobs.
     RunResult shell(const std::string& cmd) const {
-        return run("cd " + dir_ + " && export ENV_HOME=" + home_ + " && env_() { " + env_binary() +
-                   " \"$@\"; } && " + cmd);
+        return run("cd " + dir_ + " && export ENV_HOME=" + home_ + " && env_() { " + wrap_ + " " +
+                   env_binary() + " \"$@\"; } && " + cmd);
     }
     std::string ssh(const std::string& machine, const std::string& cmd) const {
         auto r = env("ssh " + machine + " -c '" + cmd + "'");
@@ -91,7 +105,7 @@ public:
 
 private:
     TempDir tmp_;
-    std::string home_, dir_;
+    std::string home_, dir_, wrap_;
 };
 
 // Adds a variant of the busybox box as `name`: `edit` is shell run in the unpacked box

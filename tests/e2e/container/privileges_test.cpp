@@ -1,5 +1,7 @@
 // no_new_privs: on for boxes whose SSH user is root; off for a non-root user, whose
 // privileged provisioning needs sudo (setuid) to work.
+#include <fstream>
+
 #include "tests/e2e/container/e2e_project.h"
 
 using namespace env::test;
@@ -24,4 +26,20 @@ TEST_CASE("a root box runs with no_new_privs, a non-root user's box without", "[
     REQUIRE(up.status == 0);
     CHECK(p.ssh("r", "id -un; grep NoNewPrivs /proc/self/status") == "root\nNoNewPrivs:\t1\n");
     CHECK(p.ssh("u", "id -un; grep NoNewPrivs /proc/self/status") == "env\nNoNewPrivs:\t0\n");
+}
+
+TEST_CASE("a container cannot change the host kernel's settings through /proc", "[root][e2e]") {
+    E2E_SKIP_UNLESS_USABLE();
+    E2eProject p("machines:\n  m:\n    box: busybox\n");
+    auto up = p.env("up");
+    INFO(up.err);
+    REQUIRE(up.status == 0);
+    // kernel.* is the host's: read-only. net.* is the container's own namespace: writable.
+    CHECK(p.ssh("m", "echo 1 > /proc/sys/kernel/sysrq 2>/dev/null && echo wrote || echo refused") ==
+          "refused\n");
+    CHECK(p.ssh("m", "echo 1 > /proc/sys/net/ipv4/ip_forward && cat /proc/sys/net/ipv4/ip_forward") ==
+          "1\n");
+    // The real sysrq-trigger is a regular file; ours is /dev/null.
+    CHECK(p.ssh("m", "[ -c /proc/sysrq-trigger ] && echo hidden") == "hidden\n");
+    CHECK(std::ifstream("/proc/sys/net/ipv4/ip_forward").get() != EOF);  // host file untouched
 }

@@ -86,13 +86,13 @@ TEST_CASE("a container machine is isolated, limited and sees only its own overla
     CHECK(m.read("out/hostname") == "box-m1\n");
     CHECK(m.read("out/etc") == "box-m1\nnameserver 10.0.2.3\n1\n");
 
-    // Capabilities: the bounding set is Docker's, no_new_privs is on.
+    // Capabilities: the bounding set is Docker's plus NET_ADMIN, no_new_privs is on.
     auto status = m.read("out/status");
-    CHECK(status.find("CapBnd:\t00000000a80425fb") != std::string::npos);
-    CHECK(status.find("CapEff:\t00000000a80425fb") != std::string::npos);
+    CHECK(status.find("CapBnd:\t00000000a80435fb") != std::string::npos);
+    CHECK(status.find("CapEff:\t00000000a80435fb") != std::string::npos);
     CHECK(status.find("NoNewPrivs:\t1") != std::string::npos);
     auto host_status = sys::read_file("/proc/" + init + "/status").value_or("");
-    CHECK(host_status.find("CapBnd:\t00000000a80425fb") != std::string::npos);
+    CHECK(host_status.find("CapBnd:\t00000000a80435fb") != std::string::npos);
 
     // /dev: exactly the minimal set, working.
     CHECK(m.read("out/chardevs") ==

@@ -50,7 +50,7 @@ ps -o pid > /ps; touch /done; exec sleep 100000
     CHECK(m.read(upper + "mem") == std::to_string(64ull << 20) + "\n");
     auto host_status = sys::read_file("/proc/" + std::to_string(st.init) + "/status").value_or("");
     CHECK(host_status.find("Uid:\t100000\t100000\t100000\t100000") != std::string::npos);
-    CHECK(host_status.find("CapBnd:\t00000000a80425fb") != std::string::npos);
+    CHECK(host_status.find("CapBnd:\t00000000a80435fb") != std::string::npos);
     struct stat s;
     REQUIRE(::stat((m.state_dir + "/upper/etc/passwd").c_str(), &s) == 0);
     CHECK(s.st_uid == 100000);  // the copy-up belongs to the unprivileged host user

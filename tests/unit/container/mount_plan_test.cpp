@@ -117,3 +117,25 @@ TEST_CASE("synced folders with relative sources or escaping targets are refused"
     CHECK_FALSE(plan_rootfs({.binds = {{"src", "/env", false}}}));
     CHECK_FALSE(plan_rootfs({.binds = {{"/src", "/../etc", false}}}));
 }
+
+TEST_CASE("/proc/sys is read-only but for net/, and host-kernel files are hidden", "[container]") {
+    auto ops = plan_rootfs({}).value();
+    auto net = index_of(ops, "proc/sys/net");
+    auto sys = index_of(ops, "proc/sys");
+    REQUIRE(net < ops.size());
+    REQUIRE(sys < ops.size());
+    CHECK(index_of(ops, "proc") < net);
+    CHECK(net < sys);  // carried, writable, by the recursive bind of sys/
+    CHECK((ops[sys].flags & MS_REC) != 0);
+    CHECK(ops[sys].source == "proc/sys");  // inside the new root, not the host's
+    auto* ro = find(ops, "proc/sys", MountOp::Kind::Remount);
+    REQUIRE(ro);
+    CHECK((ro->flags & MS_RDONLY) != 0);
+    for (auto f : {"proc/kcore", "proc/sysrq-trigger"}) {
+        auto* m = find(ops, f);
+        REQUIRE(m);
+        CHECK(m->source == "/dev/null");
+        CHECK(m->file);
+        CHECK(m->optional);
+    }
+}

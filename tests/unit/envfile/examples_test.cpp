@@ -43,11 +43,12 @@ TEST_CASE("examples/loops validates: three nodes with computed addresses", "[env
     }
 }
 
-TEST_CASE("examples/haproxy-lab validates: lb1, lb2, web1..web3 with real scripts", "[envfile]") {
+TEST_CASE("examples/haproxy-lab validates: web1..web3 then lb1, lb2, with real scripts", "[envfile]") {
     auto e = load_example("haproxy-lab");
     std::vector<std::string> names;
     for (auto& m : e.machines) names.push_back(m.name);
-    CHECK(names == std::vector<std::string>{"lb1", "lb2", "web1", "web2", "web3"});
+    // The web servers come up first, so the balancers' first health checks find them.
+    CHECK(names == std::vector<std::string>{"web1", "web2", "web3", "lb1", "lb2"});
     CHECK(e.networks.at("lab").subnet == "192.168.56.0/24");
     CHECK(e.find("lb1")->ports.at(0).host == 8080);
     CHECK(e.find("web2")->networks.at(0).ip == "192.168.56.22");
@@ -65,4 +66,24 @@ TEST_CASE("examples/haproxy-lab validates: lb1, lb2, web1..web3 with real script
     auto& keepalived = e.find("lb2")->provision.at(2);
     CHECK(keepalived.env.at("PRIORITY") == "140");
     CHECK(keepalived.env.at("PEER_IP") == "192.168.56.11");
+}
+
+TEST_CASE("examples/busybox-lab validates: every network type, static and DHCP", "[envfile]") {
+    auto e = load_example("busybox-lab");
+    using T = envfile::NetworkType;
+    CHECK(e.networks.at("front").type == T::HostOnly);
+    CHECK(e.networks.at("front").dhcp);
+    CHECK(e.networks.at("back").type == T::Internal);
+    CHECK(e.networks.at("lan").type == T::Bridged);
+    CHECK(e.networks.at("lan").interface == "labuplink0");
+    auto* web = e.find("web");
+    auto* db = e.find("db");
+    REQUIRE(web);
+    REQUIRE(db);
+    CHECK(web->networks.size() == 3);
+    CHECK(web->cpus == 1);
+    CHECK(web->cpu_cap == 50);
+    REQUIRE(db->networks.size() == 3);
+    CHECK(db->networks[1].dhcp);  // front: our server
+    CHECK(db->networks[2].dhcp);  // lan: the LAN's server
 }

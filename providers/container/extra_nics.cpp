@@ -1,0 +1,144 @@
+#include "providers/container/extra_nics.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "envfile/values.h"
+#include "net/dhcp_client.h"
+#include "net/netlink.h"
+#include "providers/container/seed_files.h"
+#include "util/sys.h"
+
+namespace env::container {
+
+Result<> in_netns_of(pid_t pid, const std::function<Result<>()>& f) {
+    UniqueFd ns = TRY(sys::open("/proc/" + std::to_string(pid) + "/ns/net", O_RDONLY));
+    Result<> r;
+    // setns(CLONE_NEWNET) changes the calling thread only: the supervisor's other threads
+    // (the NAT) stay in the host's namespace.
+    std::thread t([&] {
+        if (::setns(ns.get(), CLONE_NEWNET) != 0)
+            r = fail_errno("enter the network namespace of pid " + std::to_string(pid));
+        else
+            r = f();
+    });
+    t.join();
+    return r;
+}
+
+namespace {
+
+constexpr int kDhcpTimeoutMs = 15000;
+
+// The host side, and the container's end made directly inside its namespace under its final
+// name and MAC (no move, no rename: each would cost an RCU grace period).
+Result<> make_links(net::Netlink& nl, const provider::Nic& n, pid_t pid) {
+    if (n.macvlan) return nl.create_macvlan_into(n.name, n.link, pid, n.mac);
+    if (nl.exists(n.host_end)) TRY(nl.delete_link(n.host_end));  // a crashed run's
+    TRY(nl.create_veth_into(n.host_end, n.name, pid, n.mac));
+    TRY(nl.set_master(n.host_end, n.link));
+    return nl.set_up(n.host_end);
+}
+
+// Our server for this machine on its veth's host end (net/dhcp_server.h).
+Result<std::unique_ptr<net::DhcpServer>> serve_dhcp(const provider::Nic& n) {
+    auto slash = n.dhcp_offer.find('/');
+    auto ip = envfile::parse_ipv4(n.dhcp_offer.substr(0, slash));
+    auto mac = net::dhcp::parse_mac(n.mac);
+    if (!ip || !mac || slash == std::string::npos)
+        return fail(ErrorKind::Invalid, "bad DHCP offer '" + n.dhcp_offer + "' for " + n.mac);
+    net::DhcpOffer o;
+    o.link = n.host_end;
+    o.client = *mac;
+    o.address = *ip;
+    o.prefix = std::atoi(n.dhcp_offer.c_str() + slash + 1);
+    o.server_id = envfile::Cidr{*ip & envfile::Cidr{0, o.prefix}.mask(), o.prefix}.network + 1;
+    return net::DhcpServer::start(o);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ExtraNics>> ExtraNics::attach(const std::vector<provider::Nic>& nics,
+                                                     pid_t init_pid,
+                                                     const std::string& leases_json) {
+    auto out = std::make_unique<ExtraNics>();
+    if (nics.empty()) return out;
+    auto host = TRY(net::Netlink::open());
+    for (auto& n : nics) {
+        auto r = make_links(host, n, init_pid);
+        if (r && !n.dhcp_offer.empty()) {
+            auto s = serve_dhcp(n);
+            if (s) out->servers_.push_back(std::move(*s));
+            r = s ? Result<>{} : std::unexpected(s.error());
+        }
+        if (!r) return std::unexpected(r.error().context("network '" + n.network + "'"));
+    }
+    nlohmann::json leased = nlohmann::json::object();
+    TRY(in_netns_of(init_pid, [&]() -> Result<> {
+        auto nl = TRY(net::Netlink::open());
+        for (auto& n : nics) {
+            if (!n.address.empty()) TRY(nl.add_address(n.name, n.address));
+            TRY(nl.set_up(n.name));
+            std::string address = n.address;
+            if (n.dhcp) {
+                auto lease = net::dhcp_acquire(n.name, n.mac, kDhcpTimeoutMs);
+                if (!lease)
+                    return std::unexpected(lease.error().context("network '" + n.network + "'"));
+                address =
+                    envfile::format_ipv4(lease->address) + "/" + std::to_string(lease->prefix);
+                TRY(nl.add_address(n.name, address));
+                leased[n.name] = envfile::format_ipv4(lease->address);
+            }
+            spdlog::info("{} on network '{}' ({}{}): {}{}", n.name, n.network,
+                         n.macvlan ? "macvlan on " : "bridge ", n.link, address,
+                         n.dhcp ? " (DHCP)" : "");
+        }
+        return {};
+    }));
+    TRY(sys::write_file_atomic(leases_json, leased.dump() + "\n"));
+    return out;
+}
+
+Result<> use_project_hosts(const std::string& state_dir, const std::string& upper,
+                           const std::string& hostname, uint32_t id_offset, bool on_networks,
+                           std::vector<BindMount>& binds) {
+    const std::string dir = state_dir + "/etc-env", link = upper + "/etc/hosts";
+    char target[64] = {};
+    bool ours = ::readlink(link.c_str(), target, sizeof target - 1) > 0 &&
+                std::string(target) == "env/hosts";
+    if (!on_networks || !sys::exists(dir + "/hosts")) {
+        if (!ours) return {};
+        ::unlink(link.c_str());
+        return write_seed_files(upper, upper,
+                                {{"/etc/hosts",
+                                  "127.0.0.1\tlocalhost\n127.0.1.1\t" + hostname +
+                                      "\n::1\tlocalhost ip6-localhost ip6-loopback\n",
+                                  0644, ""}},
+                                id_offset);
+    }
+    binds.push_back({dir, "/etc/env", true});
+    if (ours) return {};
+    TRY(sys::make_dirs(upper + "/etc", 0755));
+    if (::unlink(link.c_str()) != 0 && errno != ENOENT) return fail_errno("unlink " + link);
+    if (::symlink("env/hosts", link.c_str()) != 0) return fail_errno("symlink " + link);
+    if (::lchown(link.c_str(), id_offset, id_offset) != 0) return fail_errno("lchown " + link);
+    return {};
+}
+
+void detach_extra_nics(const std::vector<provider::Nic>& nics) {
+    if (nics.empty()) return;
+    auto nl = net::Netlink::open();
+    if (!nl) return;
+    for (auto& n : nics)
+        if (nl->exists(n.host_end))
+            if (auto r = nl->delete_link(n.host_end); !r)
+                spdlog::warn("removing {}: {}", n.host_end, r.error().what());
+}
+
+}  // namespace env::container

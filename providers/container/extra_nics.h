@@ -1,0 +1,56 @@
+#pragma once
+// Plugs a container into its extra networks (eth1, eth2, ...; provider::Nic, whose host side
+// the core has made: the project's bridge, or the host interface for bridged). Per NIC:
+//   host-only, internal  a veth pair: the host end joins the bridge, the other end moves
+//                        into the container's network namespace;
+//   bridged              a macvlan (bridge mode) on the host interface, moved in likewise.
+// Inside, the link is renamed ethN and gets its MAC, its static address or a DHCP lease, and
+// up. The supervisor does this from the host's namespace once the container's init runs
+// (the child makes its namespace itself, so its pid is the handle); a thread that setns()es
+// into the container's namespace talks netlink and runs the DHCP client there
+// (net/dhcp_client.h), while our DHCP server for the machine (net/dhcp_server.h) answers on
+// the veth's host end for as long as the supervisor lives.
+#include <sys/types.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "net/dhcp_server.h"
+#include "provider/provider.h"
+#include "providers/container/mount_plan.h"
+#include "util/error.h"
+
+namespace env::container {
+
+class ExtraNics {
+public:
+    // leases_json: where the DHCP addresses the machine got are written ({"eth1": "..."}),
+    // for the project's hosts files (core/project_hosts.h).
+    static Result<std::unique_ptr<ExtraNics>> attach(const std::vector<provider::Nic>& nics,
+                                                     pid_t init_pid,
+                                                     const std::string& leases_json);
+
+private:
+    std::vector<std::unique_ptr<net::DhcpServer>> servers_;
+};
+
+// Deletes the host ends still present (deleting one end removes the pair). The kernel also
+// removes them when the container's namespace goes, but asynchronously: a bridge that must
+// be released right after a destroy cannot wait for that.
+void detach_extra_nics(const std::vector<provider::Nic>& nics);
+
+// Name resolution for a machine on extra networks: the hosts file the core keeps in
+// <state_dir>/etc-env/ (core/project_hosts.h) is bound with its directory at /etc/env
+// read-only, and /etc/hosts in the upper layer becomes a link to env/hosts. A directory
+// rather than the file, so the core can replace the file by rename (a file bind would keep
+// the old inode). A machine no longer on any network gets a plain hosts file back.
+Result<> use_project_hosts(const std::string& state_dir, const std::string& upper,
+                           const std::string& hostname, uint32_t id_offset, bool on_networks,
+                           std::vector<BindMount>& binds);
+
+// Runs f on a thread that has joined the network namespace of pid.
+Result<> in_netns_of(pid_t pid, const std::function<Result<>()>& f);
+
+}  // namespace env::container

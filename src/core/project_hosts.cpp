@@ -1,0 +1,92 @@
+#include "core/project_hosts.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "core/machine_record.h"
+#include "util/sys.h"
+
+namespace env::core {
+namespace {
+
+// network name -> the machine's address on it, for the machines that exist.
+using Addresses = std::map<std::string, std::string>;
+
+Addresses addresses_of(const Project& p, const envfile::Machine& m) {
+    Addresses out;
+    nlohmann::json leases;
+    if (auto text = sys::read_file(p.machine_dir(m.name) + "/leases.json"))
+        leases = nlohmann::json::parse(*text, nullptr, false);
+    int eth = 0;
+    for (auto& a : m.networks) {
+        if (p.envfile.networks.at(a.network).type == envfile::NetworkType::Nat) continue;
+        std::string nic = "eth" + std::to_string(++eth);
+        if (!a.ip.empty())
+            out[a.network] = a.ip;
+        else if (leases.is_object() && leases.contains(nic) && leases[nic].is_string())
+            out[a.network] = leases[nic].get<std::string>();
+    }
+    return out;
+}
+
+std::string names_of(const envfile::Machine& m) {
+    std::string h = m.hostname.empty() ? m.name : m.hostname;
+    return h == m.name ? h : h + " " + m.name;
+}
+
+std::string render(const envfile::Machine& self, const Addresses& mine,
+                   const std::vector<std::pair<const envfile::Machine*, Addresses>>& all) {
+    std::string out = "# Written by env for the machines of this project; changes are lost.\n";
+    out += "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+    std::string own = "127.0.1.1";
+    for (auto& a : self.networks)
+        if (mine.count(a.network)) {
+            own = mine.at(a.network);
+            break;
+        }
+    out += own + "\t" + names_of(self) + "\n";
+    for (auto& [other, theirs] : all) {
+        if (other == &self) continue;
+        for (auto& a : self.networks)  // the first network both are on, in self's order
+            if (mine.count(a.network) && theirs.count(a.network)) {
+                out += theirs.at(a.network) + "\t" + names_of(*other) + "\n";
+                break;
+            }
+    }
+    return out;
+}
+
+}  // namespace
+
+Result<> update_project_hosts(const Project& p, const std::string& coming) {
+    bool any = false;
+    for (auto& m : p.envfile.machines) any |= !m.networks.empty();
+    if (!any) {  // none (any more): nothing to lock either
+        ::unlink((p.state_dir + "/hosts.lock").c_str());
+        return {};
+    }
+    TRY(sys::make_dirs(p.state_dir));
+    UniqueFd lock = TRY(sys::open(p.state_dir + "/hosts.lock", O_RDWR | O_CREAT, 0644));
+    while (::flock(lock.get(), LOCK_EX) != 0)
+        if (errno != EINTR) return fail_errno("lock " + p.state_dir + "/hosts.lock");
+    std::vector<std::pair<const envfile::Machine*, Addresses>> all;
+    for (auto& m : p.envfile.machines) {
+        auto rec = load_record(p.machine_dir(m.name));
+        if (m.name == coming || (rec && rec->has_value())) all.emplace_back(&m, addresses_of(p, m));
+    }
+    // The last machine gone: the lock goes too, so that .envstate can (destroy_machine).
+    if (all.empty()) ::unlink((p.state_dir + "/hosts.lock").c_str());
+    for (auto& [m, mine] : all) {
+        if (m->networks.empty()) continue;
+        std::string dir = p.machine_dir(m->name) + "/etc-env";
+        TRY(sys::make_dirs(dir, 0755));
+        TRY(sys::write_file_atomic(dir + "/hosts", render(*m, mine, all)));
+    }
+    return {};
+}
+
+}  // namespace env::core
