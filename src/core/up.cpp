@@ -64,7 +64,10 @@ Result<UpResult> up_machine(const Project& p, const envfile::Machine& m, const U
     auto st = TRY(h.provider->state(h.context));
     result.was_running = st == provider::MachineState::Running;
     // Networks first: a clashing subnet is an Envfile problem, refused before anything exists.
-    if (!result.was_running) h.context.nics = TRY(ensure_machine_networks(p, m));
+    if (!result.was_running) {
+        auto shared = TRY(lock_project_shared(p));
+        h.context.nics = TRY(ensure_machine_networks(p, m));
+    }
     if (!h.record) {
         step("finding box " + m.box.name);
         auto box = TRY(find_box(m, h.provider->name()));
@@ -88,11 +91,15 @@ Result<UpResult> up_machine(const Project& p, const envfile::Machine& m, const U
     auto start = std::chrono::steady_clock::now();
     if (!result.was_running) {
         step("starting");
-        TRY(update_project_hosts(p, m.name));
+        {
+            auto shared = TRY(lock_project_shared(p));
+            TRY(update_project_hosts(p, m.name));
+        }
         if (auto r = h.provider->up(h.context); !r) {
             (void)update_index(h);
             return std::unexpected(r.error());
         }
+        auto shared = TRY(lock_project_shared(p));
         TRY(update_project_hosts(p));  // with the addresses it leased
     }
     step("waiting for SSH");
