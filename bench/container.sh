@@ -41,3 +41,5 @@ printf '%-40s %8s\n' "env up (to SSH authenticated) x$uruns" "$(printf '%s\n' "$
 printf '%-40s %8s\n' "env destroy -f x$uruns" "$(printf '%s\n' "${downs[@]}" | median)"
 printf '%-40s %8s\n' "env ssh m -c true x$sruns" "$(printf '%s\n' "${envs[@]}" | median)"
 printf '%-40s %8s\n' "ssh -F <(env ssh-config) m true x$sruns" "$(printf '%s\n' "${opens[@]}" | median)"
+# The host is shared: figures only mean something beside the load they were taken under.
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -9,7 +9,7 @@
 # Usage: bench/vmm.sh [BUILD_DIR]   (needs root or the kvm group; installs qemu-system-x86)
 set -eu
 build=${1:-build}
-runs=${RUNS:-11}
+runs=${RUNS:-21}
 vmm="$build/providers/kvm/env-vmm"
 guest="$build/tests/guest/tiny-guest-pvh.elf"
 [ -x "$vmm" ] && [ -f "$guest" ] || { echo "bench: build first (cmake --build $build)" >&2; exit 1; }

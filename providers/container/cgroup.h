@@ -45,6 +45,11 @@ public:
     // Makes the directories and writes the limits. Existing directories are reused.
     virtual Result<> create(const CgroupLimits& limits) = 0;
     virtual Result<> add(pid_t pid) = 0;
+    // Files a process writes "0" into to move itself here, or none (then add() it). On v1
+    // these are the `tasks` files: a thread moving itself skips the global lock that a
+    // write to cgroup.procs takes, whose RCU grace period costs 7-15 ms (more on a loaded
+    // host). For a single-threaded process only: its one thread is then the whole process.
+    virtual std::vector<std::string> self_placement_files() const { return {}; }
     // Every process in the cgroup, from whichever hierarchy lists them.
     virtual Result<std::vector<pid_t>> procs() const = 0;
     virtual bool exists() const = 0;

@@ -57,6 +57,12 @@ public:
         return {};
     }
 
+    std::vector<std::string> self_placement_files() const override {
+        std::vector<std::string> out;
+        for (auto& [ctrl, h] : layout_.v1) out.push_back(dir(ctrl) + "/tasks");
+        return out;
+    }
+
     Result<std::vector<pid_t>> procs() const override {
         // pids (or memory) lists every task of the container; any managed hierarchy will do.
         for (auto* c : {"pids", "memory", "cpu", "cpuset"})

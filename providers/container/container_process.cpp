@@ -51,7 +51,6 @@ Result<> send_with_fd(int sock, char tag, int fd, const char* what) {
     return {};
 }
 
-Result<> send_fd(int fd) { return send_with_fd(kSyncFd, 'T', fd, "send the tap fd"); }
 
 Result<> attach_console() {
     // A session of its own with the console as controlling terminal, like a booted system.
@@ -97,10 +96,9 @@ Result<> setup(const ContainerSpec& spec, int lower_fd) {
     if (::sethostname(c.hostname.data(), c.hostname.size()) != 0)
         return fail_errno("sethostname " + c.hostname);
     TRY(bring_up_loopback());
-    if (c.network) {
-        UniqueFd tap = TRY(create_tap(TapConfig{}));
-        TRY(send_fd(tap.get()));
-    }
+    // The supervisor makes eth0 in this namespace now (see netns_ready()): host root may
+    // open /dev/net/tun, which is often 0600, while our root in user-namespace mode may not.
+    send_msg("N");
     // Nothing we mount may propagate back to the host.
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
         return fail_errno("make / private");
@@ -301,6 +299,10 @@ Result<ContainerProcess> ContainerProcess::start(const ContainerSpec& spec,
     if (pid == 0) {
         if (::dup2(child_end.get(), kSyncFd) < 0) ::_exit(1);
         ::fcntl(kSyncFd, F_SETFD, FD_CLOEXEC);
+        // Into the machine's cgroup before anything else, while we are one thread.
+        for (int fd : spec.join_fds)
+            if (::write(fd, "0", 1) != 1)
+                fail_child(std::string("join the machine's cgroup: ") + std::strerror(errno));
         ::close_range(kSyncFd + 1, ~0U, 0);
         child_main(spec);
     }
@@ -330,15 +332,24 @@ Result<ContainerProcess> ContainerProcess::start(const ContainerSpec& spec,
     return p;
 }
 
-Result<> ContainerProcess::release() {
-    if (::send(sync_.get(), "G", 1, MSG_NOSIGNAL) != 1) return fail_errno("release the container");
+Result<> ContainerProcess::netns_ready(int timeout_ms) {
+    auto n = TRY(recv_message(sync_.get(), timeout_ms, nullptr));
+    if (n != "N")
+        return fail(ErrorKind::Provider, n.empty() ? "the container exited during setup (see supervisor.log)"
+                                                   : "the container did not make its network namespace");
     return {};
 }
 
-Result<UniqueFd> ContainerProcess::wait_running(int timeout_ms) {
+Result<> ContainerProcess::release() {
+    if (::send(sync_.get(), "G", 1, MSG_NOSIGNAL) == 1) return {};
+    // A child that failed (joining its cgroup, say) is gone: wait_running() reports why.
+    if (errno == EPIPE || errno == ECONNRESET) return {};
+    return fail_errno("release the container");
+}
+
+Result<> ContainerProcess::wait_running(int timeout_ms) {
     using namespace std::chrono;
     auto deadline = steady_clock::now() + milliseconds(timeout_ms);
-    UniqueFd tap;
     bool ready = false;
     for (;;) {
         auto left = duration_cast<milliseconds>(deadline - steady_clock::now()).count();
@@ -362,7 +373,7 @@ Result<UniqueFd> ContainerProcess::wait_running(int timeout_ms) {
         if (len < 0 && errno == EINTR) continue;
         if (len < 0) return fail_errno("read from the container");
         if (len == 0) {
-            if (ready) return tap;
+            if (ready) return {};
             return fail(ErrorKind::Provider,
                         "the container exited during setup (see supervisor.log)");
         }
@@ -370,14 +381,6 @@ Result<UniqueFd> ContainerProcess::wait_running(int timeout_ms) {
             return fail(ErrorKind::Provider,
                         "container setup: " + std::string(buf + 1, static_cast<size_t>(len - 1)));
         if (buf[0] == 'R') ready = true;
-        if (buf[0] == 'T') {
-            cmsghdr* c = CMSG_FIRSTHDR(&msg);
-            if (!c || c->cmsg_type != SCM_RIGHTS)
-                return fail(ErrorKind::Provider, "the container sent no tap fd");
-            int fd;
-            std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-            tap.reset(fd);
-        }
     }
 }
 

@@ -2,8 +2,8 @@
 // The container's pid 1 and how it comes to life. The supervisor forks it into a new pid
 // namespace; the child enters new mount, uts, ipc and network namespaces, sets the
 // hostname, creates eth0 and builds the overlay root while the supervisor moves it into its
-// cgroup (on cgroup v1 each move costs an RCU grace period: doing both at once saves about
-// 10 ms), then waits for the supervisor's go, enters a new cgroup namespace (so its cgroup
+// cgroup (on cgroup v1 it moves itself first thing instead: see join_fds), then waits for
+// the supervisor's go, enters a new cgroup namespace (so its cgroup
 // is its "/"), mounts the cgroup filesystems, pivots into the new root, attaches the
 // console, drops capabilities and sets no_new_privs, and finally execs the box's init or
 // becomes our small init (mini_init.h).
@@ -30,6 +30,9 @@ struct ContainerSpec {
     std::vector<MountOp> cgroup_plan;  // after entering the cgroup namespace
     std::string console_slave;         // host path of the console pty's slave
     int last_cap = 40;
+    // Open cgroup files (Cgroup::self_placement_files) the fresh child writes "0" into
+    // before anything else, moving itself into its cgroup; empty: the supervisor places it.
+    std::vector<int> join_fds;
 };
 
 class ContainerProcess {
@@ -45,10 +48,12 @@ public:
     // The supervisor's child whose exit means pid 1 ended: pid 1 itself, or in
     // user-namespace mode the shim that forked it (waitpid this one).
     pid_t wait_pid() const { return wait_pid_; }
+    // Waits until the child has made its network namespace (the supervisor then makes
+    // eth0 in it, before release()).
+    Result<> netns_ready(int timeout_ms);
     Result<> release();
-    // Until the init runs (EOF after "R"), an error arrives, or the timeout passes. Returns
-    // the tap fd when the config asked for a network.
-    Result<UniqueFd> wait_running(int timeout_ms);
+    // Until the init runs (EOF after "R"), an error arrives, or the timeout passes.
+    Result<> wait_running(int timeout_ms);
 
 private:
     pid_t pid_ = -1;

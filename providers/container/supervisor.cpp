@@ -1,5 +1,6 @@
 #include "providers/container/supervisor.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -20,6 +21,7 @@
 #include "providers/container/control_server.h"
 #include "providers/container/extra_nics.h"
 #include "providers/container/machine_files.h"
+#include "providers/container/tap_device.h"
 #include "util/sys.h"
 
 namespace env::container {
@@ -65,11 +67,25 @@ private:
         ContainerSpec spec{&cfg_, TRY(plan_rootfs(in)), plan_cgroup_mounts(in),
                            console_->slave_path(), read_last_cap()};
         auto started = std::chrono::steady_clock::now();
-        process_ = TRY(ContainerProcess::start(spec, [&](pid_t p) { return cgroup_->add(p); }));
+        std::vector<UniqueFd> join;
+        for (auto& f : cgroup_->self_placement_files()) {
+            join.push_back(TRY(sys::open(f, O_WRONLY)));
+            spec.join_fds.push_back(join.back().get());
+        }
+        ContainerProcess::Placement place;
+        if (join.empty()) place = [&](pid_t p) { return cgroup_->add(p); };
+        process_ = TRY(ContainerProcess::start(spec, place));
         init_pid_ = process_->pid();
         wait_pid_ = process_->wait_pid();
+        TRY(process_->netns_ready(kStartTimeoutMs));
+        UniqueFd tap;
+        if (cfg_.network)
+            TRY(in_netns_of(init_pid_, [&]() -> Result<> {
+                tap = TRY(create_tap(TapConfig{}));
+                return {};
+            }));
         TRY(process_->release());
-        UniqueFd tap = TRY(process_->wait_running(kStartTimeoutMs));
+        TRY(process_->wait_running(kStartTimeoutMs));
         spdlog::info("container init is pid {} (started in {} ms)", init_pid_,
                      std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::steady_clock::now() - started)
@@ -132,6 +148,10 @@ void Supervisor::begin_stop(bool graceful) {
     if (!graceful) {
         spdlog::info("killing the container");
         ::kill(init_pid_, SIGKILL);
+        // Nothing in it can use the network any more. Closing the tap (its device's
+        // unregistration waits for RCU, ~20 ms) now overlaps with the kernel tearing down
+        // the container's namespaces, instead of following it in teardown().
+        if (network_) network_->stop();
     } else if (!stopping_) {
         spdlog::info("stopping the container (signal {}, {} ms before SIGKILL)", cfg_.stop_signal,
                      cfg_.stop_timeout_ms);

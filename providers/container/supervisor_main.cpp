@@ -1,7 +1,9 @@
-// env-container-supervisor <state_dir> [--ready-fd N]
-// Started (detached) by the container provider; see supervisor.h. Its stdout/stderr are
-// the machine's supervisor.log.
+// env-container-supervisor <state_dir> [--ready-fd N] [--detach]
+// Started by the container provider; see supervisor.h. Its stdout/stderr are the machine's
+// supervisor.log. --detach: fork first and let the started process exit at once, so the
+// supervisor is not the child of whoever started it (they wait for that exit).
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -18,15 +20,26 @@
 int main(int argc, char** argv) {
     std::string state_dir;
     int ready_fd = -1;
+    bool detach = false;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--ready-fd") == 0 && i + 1 < argc)
             ready_fd = std::atoi(argv[++i]);
+        else if (std::strcmp(argv[i], "--detach") == 0)
+            detach = true;
         else
             state_dir = argv[i];
     }
     if (state_dir.empty()) {
-        std::fprintf(stderr, "usage: env-container-supervisor STATE_DIR [--ready-fd N]\n");
+        std::fprintf(stderr,
+                     "usage: env-container-supervisor STATE_DIR [--ready-fd N] [--detach]\n");
         return 2;
+    }
+    if (detach) {
+        // Single-threaded here, so a plain fork is safe. Its failure reaches the starter
+        // as our exit status.
+        pid_t pid = ::fork();
+        if (pid < 0) return 1;
+        if (pid > 0) ::_exit(0);
     }
     ::umask(022);
     // argv[0..argc) are contiguous: our init in the container reuses the area as its title.

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -70,32 +71,41 @@ Result<> spawn_supervisor(const std::string& executable, const std::string& stat
     int p[2];
     if (::pipe2(p, O_CLOEXEC) != 0) return fail_errno("pipe");
     UniqueFd ready_r(p[0]), ready_w(p[1]);
-    std::vector<std::string> args = {executable, state_dir, "--ready-fd", "3"};
+    // posix_spawn (vfork semantics: the CLI's large address space is not copied) starts the
+    // supervisor in a session of its own; --detach makes it fork once more and let this
+    // child exit at once, so the machine's supervisor is nobody's child in our session.
+    std::vector<std::string> args = {executable, state_dir, "--ready-fd", "3", "--detach"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-
-    pid_t child = ::fork();
-    if (child < 0) return fail_errno("fork");
-    if (child == 0) {
-        ::setsid();
-        pid_t grandchild = ::fork();
-        if (grandchild != 0) ::_exit(grandchild < 0 ? 1 : 0);
-        if (::dup2(devnull.get(), 0) < 0 || ::dup2(log.get(), 1) < 0 || ::dup2(log.get(), 2) < 0 ||
-            ::dup2(ready_w.get(), 3) < 0)
-            ::_exit(127);
-        ::close_range(4, ~0U, 0);
-        ::execve(executable.c_str(), argv.data(), environ);
-        static const char msg[] = "error: cannot execute the supervisor\n";
-        (void)!::write(3, msg, sizeof msg - 1);
-        ::_exit(127);
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    if (::posix_spawn_file_actions_init(&fa) != 0) return fail(ErrorKind::Internal, "spawn");
+    if (::posix_spawnattr_init(&attr) != 0) {
+        ::posix_spawn_file_actions_destroy(&fa);
+        return fail(ErrorKind::Internal, "spawn");
+    }
+    ::posix_spawn_file_actions_adddup2(&fa, devnull.get(), 0);
+    ::posix_spawn_file_actions_adddup2(&fa, log.get(), 1);
+    ::posix_spawn_file_actions_adddup2(&fa, log.get(), 2);
+    ::posix_spawn_file_actions_adddup2(&fa, ready_w.get(), 3);
+    ::posix_spawn_file_actions_addclosefrom_np(&fa, 4);
+    ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+    pid_t child = -1;
+    int spawn_errno = ::posix_spawn(&child, executable.c_str(), &fa, &attr, argv.data(), environ);
+    ::posix_spawn_file_actions_destroy(&fa);
+    ::posix_spawnattr_destroy(&attr);
+    if (spawn_errno != 0) {
+        errno = spawn_errno;
+        return fail_errno("execute the supervisor " + executable);
     }
     ready_w.reset();
     int status = 0;
     while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return fail(ErrorKind::Provider, "could not detach the supervisor");
+        return fail(ErrorKind::Provider,
+                    "could not detach the supervisor" + log_tail(files.supervisor_log()));
 
     using namespace std::chrono;
     auto deadline = steady_clock::now() + milliseconds(timeout_ms);

@@ -1,8 +1,8 @@
 #pragma once
-// Starts a machine's supervisor so that it outlives the caller: fork, setsid, fork again
-// (the supervisor is nobody's child in the CLI's session, and no terminal hangup reaches
-// it), exec env-container-supervisor with stdin from /dev/null and stdout/stderr appended
-// to supervisor.log. Waits on a pipe until the supervisor says its init runs, or reports
+// Starts a machine's supervisor so that it outlives the caller: posix_spawn of
+// env-container-supervisor --detach in a new session (setsid), which forks once more and
+// exits (the supervisor is nobody's child in the CLI's session, and no terminal hangup
+// reaches it), with stdin from /dev/null and stdout/stderr appended to supervisor.log. Waits on a pipe until the supervisor says its init runs, or reports
 // its error (with the tail of supervisor.log when it died without a word).
 #include <sys/types.h>
 

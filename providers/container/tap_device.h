@@ -1,7 +1,7 @@
 #pragma once
 // The container's first NIC: a tap device created inside the container's network
-// namespace, addressed like VirtualBox's NAT adapter (DESIGN.md, "Networking model"). The
-// fd goes to the supervisor, whose NetworkAttachment (the libslirp NAT stack) reads and
+// namespace (by a supervisor thread that joined it: container_process.h), addressed like
+// VirtualBox's NAT adapter (DESIGN.md, "Networking model"). The supervisor's NetworkAttachment (the libslirp NAT stack) reads and
 // writes the guest's frames. Named eth0: it lives only in the container's namespace, so it
 // cannot collide with anything on the host, and eth0 is what users and scripts expect.
 #include <string>

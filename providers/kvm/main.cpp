@@ -1,11 +1,12 @@
 // env-vmm: the kvm provider's VMM, one process per machine. See README.md in this folder
 // for the configuration, the control socket protocol and the exit statuses.
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <spdlog/spdlog.h>
 
 #include "providers/kvm/config.h"
 #include "providers/kvm/probe.h"
+#include "providers/kvm/start_trace.h"
 #include "providers/kvm/vmm.h"
 #include "util/log.h"
 #include "util/sys.h"
@@ -14,13 +15,15 @@ using namespace env;
 using namespace env::kvm;
 
 int main(int argc, char** argv) {
+    start_trace::mark("main");
     CLI::App app{"env-vmm: boots a Linux guest under KVM"};
     std::string config_file;
     bool probe = false, debug = false;
     std::optional<std::string> kernel, initrd, cmdline, console_log, control_socket;
     std::optional<uint64_t> memory;
     std::optional<unsigned> vcpus;
-    bool hugepages = false;
+    bool hugepages = false, no_rng = false;
+    std::vector<std::string> disks, nics;
     app.add_option("--config", config_file, "JSON configuration file");
     app.add_option("--kernel", kernel, "bzImage or ELF kernel");
     app.add_option("--initrd", initrd, "initial ramdisk");
@@ -28,8 +31,14 @@ int main(int argc, char** argv) {
     app.add_option("--memory", memory, "guest memory in MiB (default 256)");
     app.add_option("--vcpus", vcpus, "number of vCPUs (default 1)");
     app.add_flag("--hugepages", hugepages, "back guest memory with 2 MiB hugepages");
-    app.add_option("--console-log", console_log, "file receiving the serial console (default stdout)");
+    app.add_option("--console-log", console_log,
+                   "file receiving the serial console (default stdout)");
     app.add_option("--control-socket", control_socket, "unix socket for JSON-lines control");
+    app.add_option("--disk", disks, "virtio-blk disk: PATH[,ro][,base=BASE] (repeatable)");
+    app.add_option(
+        "--nic", nics,
+        "virtio-net NIC: slirp[,mac=M][,forward=tcp:[ADDR:]HOST-GUEST]... or tap=NAME[,mac=M]");
+    app.add_flag("--no-rng", no_rng, "no virtio-rng device");
     app.add_flag("--probe", probe, "measure guest speed: is KVM hardware-accelerated here?");
     app.add_flag("--debug", debug, "verbose logging");
     try {
@@ -45,10 +54,12 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "env-vmm: %s\n", p.error().what().c_str());
             return 1;
         }
-        std::printf("env-vmm probe: guest loop ran at %.1f M instructions/s (%.3f s): KVM is %s\n"
-                    "accelerated=%s mips=%.1f\n",
-                    p->mips, p->seconds, p->accelerated ? "hardware-accelerated" : "NOT hardware-accelerated (emulated)",
-                    p->accelerated ? "yes" : "no", p->mips);
+        std::printf(
+            "env-vmm probe: guest loop ran at %.1f M instructions/s (%.3f s): KVM is %s\n"
+            "accelerated=%s mips=%.1f\n",
+            p->mips, p->seconds,
+            p->accelerated ? "hardware-accelerated" : "NOT hardware-accelerated (emulated)",
+            p->accelerated ? "yes" : "no", p->mips);
         return p->accelerated ? 0 : 4;
     }
 
@@ -70,6 +81,23 @@ int main(int argc, char** argv) {
     if (hugepages) config.hugepages = true;
     if (console_log) config.console_log = *console_log;
     if (control_socket) config.control_socket = *control_socket;
+    if (no_rng) config.rng = false;
+    for (auto& d : disks) {
+        auto disk = parse_disk_flag(d);
+        if (!disk) {
+            std::fprintf(stderr, "env-vmm: %s\n", disk.error().what().c_str());
+            return 2;
+        }
+        config.disks.push_back(*disk);
+    }
+    for (auto& n : nics) {
+        auto nic = parse_nic_flag(n);
+        if (!nic) {
+            std::fprintf(stderr, "env-vmm: %s\n", nic.error().what().c_str());
+            return 2;
+        }
+        config.nics.push_back(*nic);
+    }
 
     auto vmm = Vmm::create(config);
     if (!vmm) {

@@ -3,6 +3,8 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include "providers/kvm/start_trace.h"
+
 namespace env::kvm {
 
 namespace {
@@ -22,14 +24,27 @@ void VcpuRunner::install_kick_signal() {
 }
 
 void VcpuRunner::start() {
+    std::lock_guard lock(mutex_);
     thread_ = std::thread([this] { loop(); });
     handle_ = thread_.native_handle();
+    owner_ = thread_.get_id();
+    started_ = true;
+}
+
+void VcpuRunner::run_here() {
+    {
+        std::lock_guard lock(mutex_);
+        handle_ = pthread_self();
+        owner_ = std::this_thread::get_id();
+        started_ = true;
+    }
+    loop();
 }
 
 void VcpuRunner::kick() {
     vcpu_.set_immediate_exit(true);
     std::lock_guard lock(mutex_);
-    if (thread_.joinable() && !exited_) pthread_kill(handle_, kKickSignal);
+    if (started_ && !exited_) pthread_kill(handle_, kKickSignal);
 }
 
 void VcpuRunner::stop() {
@@ -38,18 +53,20 @@ void VcpuRunner::stop() {
         stop_requested_ = true;
     }
     cv_.notify_all();
-    if (!thread_.joinable()) return;
+    if (!thread_.joinable()) return;  // never started, or ran in run_here(), which has returned
     kick();
     thread_.join();
 }
 
 void VcpuRunner::request_exit() {
+    bool own_thread;
     {
         std::lock_guard lock(mutex_);
         stop_requested_ = true;
+        own_thread = started_ && owner_ == std::this_thread::get_id();
     }
     cv_.notify_all();
-    if (std::this_thread::get_id() != thread_.get_id()) kick();
+    if (!own_thread) kick();
 }
 
 std::optional<kvm_regs> VcpuRunner::pause(std::chrono::milliseconds timeout) {
@@ -90,6 +107,7 @@ bool VcpuRunner::paused() const {
 }
 
 void VcpuRunner::loop() {
+    start_trace::mark("vcpu loop running");
     for (;;) {
         {
             std::unique_lock lock(mutex_);

@@ -1,7 +1,8 @@
 #pragma once
-// One thread per vCPU. The thread alone calls into its Vcpu; other threads talk to it
-// through requests (pause, stop) and a kick: immediate_exit plus a signal, which makes
-// KVM_RUN return at once whatever the guest is doing.
+// One thread per vCPU (vCPU 0 runs in the VMM's main thread, see run_here()). That thread
+// alone calls into its Vcpu; other threads talk to it through requests (pause, stop) and a
+// kick: immediate_exit plus a signal, which makes KVM_RUN return at once whatever the guest
+// is doing.
 #include <pthread.h>
 
 #include <condition_variable>
@@ -27,6 +28,9 @@ public:
     static void install_kick_signal();
 
     void start();
+    // Runs the vCPU in the calling thread until it is asked to leave or the guest ends the
+    // machine; the runner is then this thread's, as if start() had made it.
+    void run_here();
     void stop();  // asks the thread to leave and joins it
     // Asks the thread to leave without waiting: safe from the vCPU's own thread, where a
     // device ending the machine must keep the guest from running one more instruction.
@@ -49,6 +53,8 @@ private:
     OnStop on_stop_;
     std::thread thread_;
     pthread_t handle_{};
+    std::thread::id owner_;  // the thread running loop(), once started
+    bool started_ = false;   // with mutex_
     mutable std::mutex mutex_;
     std::condition_variable cv_;
     bool pause_requested_ = false, paused_ = false, stop_requested_ = false, exited_ = false;

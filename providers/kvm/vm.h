@@ -2,6 +2,7 @@
 // A KVM virtual machine: memory slots, the in-kernel IRQ chip (PIC + IOAPIC) and PIT,
 // interrupt lines, vCPU creation.
 #include <cstdint>
+#include <span>
 
 #include "providers/kvm/guest_memory.h"
 #include "providers/kvm/kvm.h"
@@ -24,6 +25,17 @@ public:
     // Drives GSI `gsi` (ISA IRQs 0-15 reach the PIC and IOAPIC, 16-23 the IOAPIC) to `level`.
     Result<> irq_line(uint32_t gsi, bool level) const;
     Result<Vcpu> create_vcpu(const Kvm& kvm, unsigned id) const;
+
+    // virtio-pci's fast paths (see pci/virtio_pci.h). KVM_SET_GSI_ROUTING replaces the whole
+    // table, so `routes` must include the IRQ chip's own pins (default_irqchip_routes()).
+    Result<> set_gsi_routing(std::span<const kvm_irq_routing_entry> routes) const;
+    // KVM_IRQFD: a write to `eventfd` injects GSI `gsi` (an MSI route or an IOAPIC pin).
+    Result<> add_irqfd(int eventfd, uint32_t gsi) const;
+    Result<> remove_irqfd(int eventfd, uint32_t gsi) const;
+    // KVM_IOEVENTFD: a guest write of `len` bytes at MMIO address `addr` signals `eventfd`
+    // inside KVM, without an exit to the VMM's vCPU thread.
+    Result<> add_ioeventfd(int eventfd, uint64_t addr, unsigned len) const;
+    Result<> remove_ioeventfd(int eventfd, uint64_t addr, unsigned len) const;
 
 private:
     UniqueFd fd_;

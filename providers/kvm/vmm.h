@@ -11,15 +11,19 @@
 #include <optional>
 #include <vector>
 
+#include "net/slirp_stack.h"
 #include "providers/kvm/bus.h"
 #include "providers/kvm/config.h"
 #include "providers/kvm/control.h"
 #include "providers/kvm/devices/i8042.h"
 #include "providers/kvm/devices/rtc.h"
 #include "providers/kvm/devices/serial.h"
+#include "providers/kvm/event_loop.h"
 #include "providers/kvm/guest_memory.h"
 #include "providers/kvm/kvm.h"
+#include "providers/kvm/pci/msix_routing.h"
 #include "providers/kvm/pci/pci_bus.h"
+#include "providers/kvm/pci/virtio_pci.h"
 #include "providers/kvm/vcpu_runner.h"
 #include "providers/kvm/vm.h"
 
@@ -61,14 +65,23 @@ private:
     FILE* console_ = nullptr;
     bool console_owned_ = false;
     std::mutex console_mutex_;
+    bool console_written_ = false;  // with console_mutex_; for start_trace
 
     std::mutex stop_mutex_;
     std::condition_variable stop_cv_;
     std::optional<StopReason> stop_;
     bool paused_ = false;
     std::chrono::steady_clock::time_point started_;
-    std::thread memory_thread_;  // registers guest RAM while the IRQ chip is created
-    Result<> memory_result_;
+    // virtio (vmm_virtio.cpp): the device thread, MSI routes, one transport per device.
+    Result<> setup_virtio();
+    nlohmann::json virtio_status();
+    Result<std::vector<std::shared_ptr<virtio::Device>>> make_virtio_devices();
+    std::unique_ptr<EventLoop> loop_;
+    std::unique_ptr<pci::MsiRouter> msi_router_;
+    std::unique_ptr<pci::VirtioPciPlatform> pci_platform_;
+    std::vector<std::shared_ptr<virtio::Device>> virtio_devices_;
+    std::vector<std::shared_ptr<pci::VirtioPci>> virtio_;
+    std::vector<std::unique_ptr<net::SlirpStack>> slirp_;  // one per slirp NIC
 };
 
 }  // namespace env::kvm

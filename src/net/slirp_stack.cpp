@@ -99,7 +99,8 @@ struct SlirpStack::Impl {
         return fut.get();
     }
 
-    void drain_queues() {
+    // True when it fed slirp frames.
+    bool drain_queues() {
         uint64_t v;
         [[maybe_unused]] auto n = ::read(wake.get(), &v, sizeof v);
         std::deque<std::function<void()>> cmds;
@@ -111,6 +112,7 @@ struct SlirpStack::Impl {
         }
         for (auto& f : fr) slirp_input(slirp, f.data(), static_cast<int>(f.size()));
         for (auto& c : cmds) c();
+        return !fr.empty();
     }
 
     void fire_timers() {
@@ -139,6 +141,11 @@ struct SlirpStack::Impl {
     }
 
     void loop() {
+        // libslirp sends what it queued (a SYN waiting for the guest's ARP reply, say) only
+        // from slirp_pollfds_poll, never from slirp_input. After feeding it frames, poll
+        // again at once instead of sleeping up to its 500 ms slow-timer timeout: otherwise
+        // the first connection to a fresh guest waits that long for its ARP-delayed SYN.
+        bool fed = false;
         while (!stopping) {
             pfds.clear();
             pfds.push_back({wake.get(), POLLIN, 0});
@@ -147,6 +154,7 @@ struct SlirpStack::Impl {
             size_t watch_end = pfds.size();
             uint32_t timeout = timer_timeout_ms();
             slirp_pollfds_fill(slirp, &timeout, add_poll, this);
+            if (fed) timeout = 0;
             int rc = ::poll(pfds.data(), pfds.size(), static_cast<int>(timeout));
             int err = rc < 0 && errno != EINTR;
             if (rc < 0) {
@@ -157,6 +165,7 @@ struct SlirpStack::Impl {
             std::vector<int> ready;
             for (size_t i = first_watch; i < watch_end; ++i)
                 if (pfds[i].revents) ready.push_back(pfds[i].fd);
+            fed = !ready.empty();
             for (int fd : ready) {
                 auto it = std::find_if(watches.begin(), watches.end(),
                                        [&](auto& w) { return w.fd == fd; });
@@ -165,7 +174,7 @@ struct SlirpStack::Impl {
                     cb();
                 }
             }
-            if (pfds[0].revents & POLLIN) drain_queues();
+            if (pfds[0].revents & POLLIN) fed |= drain_queues();
             fire_timers();
         }
     }

@@ -102,7 +102,10 @@ Result<Connected> connect_with_retry(const ConnectOptions& opts, std::chrono::mi
     auto start = clock::now();
     auto deadline = start + timeout;
     int attempts = 0;
-    auto delay = std::chrono::milliseconds(50);
+    // A container's SSH server listens some 10-50 ms after its start, a VM's after seconds:
+    // poll every few milliseconds at first (a refused attempt through the NAT costs well
+    // under one), backing off so a slow guest is not hammered.
+    auto delay = std::chrono::microseconds(2000);
     std::string last_error;
     for (;;) {
         ++attempts;
@@ -124,8 +127,7 @@ Result<Connected> connect_with_retry(const ConnectOptions& opts, std::chrono::mi
                                                 " attempts); last error: " + s.error().what());
         // The last attempt happens at the deadline, not one back-off step before it.
         std::this_thread::sleep_for(std::min<clock::duration>(delay, deadline - now));
-        // Back off gently: a booting guest is polled often, a dead one is not hammered.
-        delay = std::min(delay * 2, std::chrono::milliseconds(500));
+        delay = std::min<std::chrono::microseconds>(delay * 5 / 4, std::chrono::milliseconds(500));
         if (between_attempts) TRY(between_attempts());
     }
 }

@@ -4,21 +4,14 @@
  * assert this transcript line by line.
  *
  * Command line options (all optional):
- *   guest.mode=reset|poweroff|garbage|idle|irq|halt  what to do after the checks (default reset)
+ *   guest.mode=reset|poweroff|garbage|idle|irq|halt|virtio  what to do after the checks (default
+ *              reset; virtio drives every virtio-pci device (virtio.c), then powers off)
+ *   virtio.irq=msix|intx  how the virtio devices interrupt (default msix)
+ *   virtio.break=1        virtio-rng: break the queue first, expect DEVICE_NEEDS_RESET, reset
+ *   virtio.then=idle      after the virtio tests, idle (for the control socket) instead of powering off
  */
-#include <stddef.h>
-#include <stdint.h>
 
-static inline void outb(uint16_t p, uint8_t v) { __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(p)); }
-static inline void outw(uint16_t p, uint16_t v) { __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(p)); }
-static inline void outl(uint16_t p, uint32_t v) { __asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(p)); }
-static inline uint8_t inb(uint16_t p) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(p)); return v; }
-static inline uint16_t inw(uint16_t p) { uint16_t v; __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(p)); return v; }
-static inline uint32_t inl(uint16_t p) { uint32_t v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(p)); return v; }
-static inline uint8_t rd8(uint64_t a) { return *(volatile uint8_t*)a; }
-static inline uint16_t rd16(uint64_t a) { return *(volatile uint16_t*)a; }
-static inline uint32_t rd32(uint64_t a) { return *(volatile uint32_t*)a; }
-static inline uint64_t rd64(uint64_t a) { return *(volatile uint64_t*)a; }
+#include "guest.h"
 
 /* ---- COM1, polled (16550: LSR bit 5 = THR empty) ---- */
 #define COM1 0x3F8
@@ -31,27 +24,27 @@ static void serial_init(void) {
     outb(COM1 + 2, 0x07);  /* FIFO on, cleared */
     outb(COM1 + 4, 0x03);  /* DTR, RTS; not loopback */
 }
-static void putc_(char c) {
+void putc_(char c) {
     for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); ++i) {}
     outb(COM1, (uint8_t)c);
 }
-static void puts_(const char* s) { while (*s) putc_(*s++); }
+void puts_(const char* s) { while (*s) putc_(*s++); }
 static void putn(const char* s, size_t n) { for (size_t i = 0; i < n && s[i]; ++i) putc_(s[i]); }
-static void putdec(uint64_t v) {
+void putdec(uint64_t v) {
     char b[24]; int n = 0;
     do { b[n++] = (char)('0' + v % 10); v /= 10; } while (v);
     while (n) putc_(b[--n]);
 }
-static void puthex(uint64_t v, int digits) {
+void puthex(uint64_t v, int digits) {
     for (int i = digits - 1; i >= 0; --i) putc_("0123456789abcdef"[(v >> (4 * i)) & 0xF]);
 }
 static void put2(unsigned v) { putc_((char)('0' + v / 10 % 10)); putc_((char)('0' + v % 10)); }
 
 /* ---- helpers ---- */
 static size_t strlen_(const char* s) { size_t n = 0; while (s[n]) ++n; return n; }
-static int startswith(const char* s, const char* p) { while (*p) if (*s++ != *p++) return 0; return 1; }
+int startswith(const char* s, const char* p) { while (*p) if (*s++ != *p++) return 0; return 1; }
 /* Finds "key=" in the command line and copies the value. */
-static int cmdline_get(const char* cl, const char* key, char* out, size_t outn) {
+int cmdline_get(const char* cl, const char* key, char* out, size_t outn) {
     size_t kl = strlen_(key);
     for (const char* p = cl; p && *p; ++p) {
         if ((p == cl || p[-1] == ' ') && startswith(p, key) && p[kl] == '=') {
@@ -121,7 +114,7 @@ static void check_rtc(void) {
 }
 
 /* ---- PCI configuration mechanism #1 ---- */
-static uint32_t pci_read(unsigned dev, unsigned off) {
+uint32_t pci_read(unsigned dev, unsigned off) {
     outl(0xCF8, 0x80000000u | (dev << 11) | (off & 0xFC));
     return inl(0xCFC);
 }
@@ -185,7 +178,7 @@ static void i8042_reset(void) {
     outb(0x64, 0xFE);  /* pulse the reset line */
 }
 
-static void delay(unsigned n) { for (volatile unsigned i = 0; i < n; ++i) {} }
+void delay(unsigned n) { for (volatile unsigned i = 0; i < n; ++i) {} }
 
 /* Waits for console input lines and for Ctrl-Alt-Del from the keyboard. */
 static void idle(void) {
@@ -242,20 +235,17 @@ static void garbage(void) {
 }
 
 /* ---- interrupts: COM1's IRQ 4 through the IOAPIC (as the MP table routes it) ---- */
-struct idt_gate { uint16_t off0, sel; uint8_t ist, type; uint16_t off1; uint32_t off2, zero; };
-static struct idt_gate idt[256];
+struct idt_gate idt[256];
 extern char irq_serial_entry[], irq_ignore_entry[];
 #define SERIAL_VECTOR 0x24
-#define LAPIC 0xFEE00000ull
-#define IOAPIC 0xFEC00000ull
 static volatile char rx_line[64];
 static volatile unsigned rx_len, rx_done, rx_irqs;
 
-static void set_gate(int v, void* fn, uint16_t cs) {
+void set_gate(int v, void* fn, uint16_t cs) {
     uint64_t a = (uint64_t)fn;
     idt[v] = (struct idt_gate){(uint16_t)a, cs, 0, 0x8E, (uint16_t)(a >> 16), (uint32_t)(a >> 32), 0};
 }
-static void ioapic_write(uint32_t reg, uint32_t v) {
+void ioapic_write(uint32_t reg, uint32_t v) {
     *(volatile uint32_t*)IOAPIC = reg;
     *(volatile uint32_t*)(IOAPIC + 0x10) = v;
 }
@@ -320,8 +310,15 @@ void guest_main(uint64_t boot_params, uint64_t pvh_start_info) {
     if (startswith(mode, "garbage")) garbage();
     if (startswith(mode, "idle")) idle();
     if (startswith(mode, "irq")) irq_test();
+    if (startswith(mode, "virtio")) {
+        virtio_tests(b.cmdline);
+        char then[8] = "power";
+        cmdline_get(b.cmdline, "virtio.then", then, sizeof then);
+        if (startswith(then, "idle")) idle();
+        mode[0] = 'p', mode[1] = 'o', mode[2] = 'w', mode[3] = 'e', mode[4] = 'r', mode[5] = 0;
+    }
     if (startswith(mode, "halt")) { puts_("tiny-guest: halting\n"); for (;;) __asm__ volatile("cli; hlt"); }
-    if (startswith(mode, "poweroff") && sleep_port) {
+    if (startswith(mode, "power") && sleep_port) {
         puts_("tiny-guest: powering off\n");
         outb((uint16_t)sleep_port, (5 << 2) | 0x20);  /* SLP_TYP=S5, SLP_EN (ACPI 4.8.3.7) */
     }

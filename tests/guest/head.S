@@ -105,6 +105,46 @@ irq_serial_entry:
     pop %rax
     iretq
 
+/* The virtio tests' vectors (INTx 0x30, MSI-X 0x40-0x43): each stub pushes its vector
+ * and shares the register saving; virtio_irq(vector) does the rest. */
+    .macro virtio_stub vec
+    .globl irq_virtio_\vec
+irq_virtio_\vec:
+    push $\vec
+    jmp irq_virtio_common
+    .endm
+    virtio_stub 0x30
+    virtio_stub 0x40
+    virtio_stub 0x41
+    virtio_stub 0x42
+    virtio_stub 0x43
+irq_virtio_common:
+    push %rax
+    push %rcx
+    push %rdx
+    push %rsi
+    push %rdi
+    push %r8
+    push %r9
+    push %r10
+    push %r11
+    mov 72(%rsp), %rdi      /* the vector pushed by the stub */
+    sub $8, %rsp            /* ten pushes: realign for the call */
+    cld
+    call virtio_irq
+    add $8, %rsp
+    pop %r11
+    pop %r10
+    pop %r9
+    pop %r8
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %rcx
+    pop %rax
+    add $8, %rsp
+    iretq
+
     .globl irq_ignore_entry
 irq_ignore_entry:
     iretq

@@ -8,13 +8,15 @@ using namespace std::chrono_literals;
 
 namespace {
 bool start_idle(VmmProcess& vmm) {
-    vmm.start({"--kernel", guest_image("tiny-guest.bzImage"), "--cmdline", "guest.mode=idle", "--memory", "32"});
+    vmm.start({"--kernel", guest_image("tiny-guest.bzImage"), "--cmdline", "guest.mode=idle",
+               "--memory", "32"});
     return vmm.wait_for_output("idle: ready\n", 60s);
 }
 }  // namespace
 
-TEST_CASE("control: status reports running vCPUs with their RIP; pause stops the guest, resume continues",
-          "[kvm]") {
+TEST_CASE(
+    "control: status reports running vCPUs with their RIP, pause stops the guest, resume continues",
+    "[kvm]") {
     if (auto why = kvm_unavailable(); !why.empty()) {
         WARN(why);
         return;
@@ -46,7 +48,8 @@ TEST_CASE("control: status reports running vCPUs with their RIP; pause stops the
     CHECK(vmm.wait_for_output("echo: ping\n", 30s));
     // The console connection sees the guest's output too.
     std::string seen;
-    for (int i = 0; i < 50 && seen.find("echo: ping") == std::string::npos; ++i) seen += con.read_line(200ms) + "\n";
+    for (int i = 0; i < 50 && seen.find("echo: ping") == std::string::npos; ++i)
+        seen += con.read_line(200ms) + "\n";
     CHECK(seen.find("echo: ping") != std::string::npos);
 
     CHECK(ctl.request("kill")["ok"] == true);
@@ -105,7 +108,8 @@ TEST_CASE("console input raises COM1's IRQ 4 through the IOAPIC pin the MP table
         VmmProcess vmm;
         // The guest masks the 8259s, programs IOAPIC pin 4 and the LAPIC, and sleeps in
         // hlt: only a delivered interrupt wakes it.
-        vmm.start({"--kernel", guest_image(image), "--cmdline", "guest.mode=irq", "--memory", "32"});
+        vmm.start(
+            {"--kernel", guest_image(image), "--cmdline", "guest.mode=irq", "--memory", "32"});
         REQUIRE(vmm.wait_for_output("irq: waiting\n", 60s));
         Control con(vmm.socket);
         REQUIRE(con.connected());

@@ -7,65 +7,13 @@
 #include <regex>
 
 #include "providers/kvm/boot/bzimage.h"
-#include "vmm_process.h"
+#include "stock_linux_support.h"
 
 using namespace env;
 using namespace env::kvm::test;
 using namespace std::chrono_literals;
 
 namespace {
-std::optional<std::string> cache_dir() {
-    if (const char* d = std::getenv("ENV_KERNEL_CACHE")) return std::string(d);
-    if (const char* h = std::getenv("HOME")) return std::string(h) + "/.cache/env-test-kernel";
-    return std::nullopt;
-}
-const char* kNoKernel = "Debian's cloud kernel is not in the cache; run tests/guest/fetch-kernel.sh to test it";
-
-struct Probe {
-    bool accelerated = false;
-    double mips = 0;
-    std::string text;
-};
-Probe run_probe() {
-    VmmProcess p;
-    p.start({"--probe"});
-    auto st = p.wait(120s);
-    Probe r;
-    r.text = p.errors();
-    std::smatch m;
-    std::regex re("accelerated=(yes|no) mips=([0-9.]+)");
-    if (st && std::regex_search(r.text, m, re)) {
-        r.accelerated = m[1] == "yes";
-        r.mips = std::stod(m[2]);
-    }
-    return r;
-}
-
-// A newc cpio archive (the initramfs format, Documentation/driver-api/early-userspace).
-class Cpio {
-public:
-    void add(const std::string& name, uint32_t mode, const std::string& data = {}, uint32_t rmaj = 0, uint32_t rmin = 0) {
-        char h[111];
-        snprintf(h, sizeof h, "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X", ++ino_, mode, 0u, 0u, 1u,
-                 0u, data.size(), 0u, 0u, rmaj, rmin, name.size() + 1, 0u);
-        out += h;
-        out += name;
-        out += '\0';
-        pad();
-        out += data;
-        pad();
-    }
-    std::string finish() {
-        add("TRAILER!!!", 0);
-        return out;
-    }
-    std::string out;
-
-private:
-    void pad() { while (out.size() % 4) out += '\0'; }
-    uint32_t ino_ = 0;
-};
-
 std::string busybox_initrd(const std::string& busybox) {
     Cpio c;
     c.add("bin", 040755);
@@ -73,8 +21,9 @@ std::string busybox_initrd(const std::string& busybox) {
     c.add("dev/console", 020600, {}, 5, 1);
     c.add("proc", 040755);
     c.add("bin/busybox", 0100755, busybox);
-    c.add("init", 0100755,
-          "#!/bin/busybox sh\n/bin/busybox echo ENV-STOCK-LINUX-MARKER\n/bin/busybox poweroff -f\n");
+    c.add(
+        "init", 0100755,
+        "#!/bin/busybox sh\n/bin/busybox echo ENV-STOCK-LINUX-MARKER\n/bin/busybox poweroff -f\n");
     return c.finish();
 }
 }  // namespace
@@ -92,8 +41,9 @@ TEST_CASE("stock Linux boots to a busybox initrd and powers off (needs hardware-
     }
     auto probe = run_probe();
     if (!probe.accelerated) {
-        WARN("skipped: KVM here is not hardware-accelerated; the probe measured " << probe.mips
-             << " M guest instructions/s (a stock kernel would take many minutes).\n" << probe.text);
+        WARN("skipped: KVM here is not hardware-accelerated; the probe measured "
+             << probe.mips << " M guest instructions/s (a stock kernel would take many minutes).\n"
+             << probe.text);
         return;
     }
     VmmProcess vmm;
@@ -108,8 +58,10 @@ TEST_CASE("stock Linux boots to a busybox initrd and powers off (needs hardware-
     CHECK(*status == 0);
 }
 
-TEST_CASE("stock Linux runs past its 64-bit entry into its relocated decompressor: no triple fault, no failed entry",
-          "[kvm]") {
+TEST_CASE(
+    "stock Linux runs past its 64-bit entry into its relocated decompressor: no triple fault, no "
+    "failed entry",
+    "[kvm]") {
     if (auto why = kvm_unavailable(); !why.empty()) {
         WARN(why);
         return;
@@ -153,7 +105,8 @@ TEST_CASE("stock Linux runs past its 64-bit entry into its relocated decompresso
         snprintf(b, sizeof b, " 0x%llx", static_cast<unsigned long long>(r));
         seen += b;
     }
-    INFO("RIP samples:" << seen << "; entry 0x" << std::hex << entry << ", kernel buffer ends 0x" << end);
+    INFO("RIP samples:" << seen << "; entry 0x" << std::hex << entry << ", kernel buffer ends 0x"
+                        << end);
     // Every sample is kernel code: the decompressor and its relocated copy live in
     // [load, load + init_size); a kernel that got further runs at its virtual addresses.
     for (auto r : rips) CHECK(((r >= load && r < end) || r >= 0xFFFFFFFF80000000ull));

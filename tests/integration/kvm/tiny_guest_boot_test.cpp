@@ -51,7 +51,7 @@ void boot_and_check(const std::string& image, const std::string& hello) {
     CHECK(*status == 10);  // the guest reset through the i8042
 
     auto l = lines(vmm.output());
-    REQUIRE(l.size() == 10);  // and nothing after the reset
+    REQUIRE(l.size() == 11);  // and nothing after the reset
     CHECK(l[0] == "tiny-guest: hello (" + hello + ")");
     CHECK(l[1] == "cmdline: " + cmdline);
     // 639 KiB below the EBDA plus 1 MiB .. 64 MiB.
@@ -60,10 +60,12 @@ void boot_and_check(const std::string& image, const std::string& hello) {
     CHECK((l[4].rfind("rtc: " + before, 0) == 0 || l[4].rfind("rtc: " + after, 0) == 0));
     CHECK(l[4].size() == std::string("rtc: 2026-01-01 00:00:00").size());
     CHECK(l[5] == "pci: 00:00.0 8086:0d57 class 060000");
-    CHECK(l[6] == "pci: 1 device(s), vendor bytes 86 80");
-    CHECK(l[7] == "mptable: cpus=2 bsp=0 buses=2 ioapic=1 id=2 irqs=16 lints=2 lapic=0xfee00000");
-    CHECK(l[8] == "acpi: sleep control port 0x0600");
-    CHECK(l[9] == "tiny-guest: resetting");
+    CHECK(l[6] == "pci: 00:01.0 1af4:1044 class ff0000");  // virtio-rng, there by default
+    CHECK(l[7] == "pci: 2 device(s), vendor bytes 86 80");
+    // 16 ISA interrupts and slot 1's INTA.
+    CHECK(l[8] == "mptable: cpus=2 bsp=0 buses=2 ioapic=1 id=2 irqs=17 lints=2 lapic=0xfee00000");
+    CHECK(l[9] == "acpi: sleep control port 0x0600");
+    CHECK(l[10] == "tiny-guest: resetting");
 }
 }  // namespace
 

@@ -74,6 +74,7 @@ public:
     }
     // Exit status, or nullopt on timeout.
     std::optional<int> wait(std::chrono::milliseconds timeout) {
+        if (pid_ <= 0) return exited_;
         auto end = std::chrono::steady_clock::now() + timeout;
         for (;;) {
             int st = 0;
@@ -87,7 +88,18 @@ public:
         }
     }
     pid_t pid() const { return pid_; }
-    bool alive() const { return pid_ > 0 && ::kill(pid_, 0) == 0; }
+    // Reaps the child when it has exited (a zombie still answers kill(pid, 0)); wait()
+    // then returns its status.
+    bool alive() {
+        if (pid_ <= 0) return false;
+        int st = 0;
+        if (::waitpid(pid_, &st, WNOHANG) == pid_) {
+            pid_ = -1;
+            exited_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+            return false;
+        }
+        return true;
+    }
     std::string output() const { return sys::read_file(console).value_or(""); }
     std::string errors() const { return sys::read_file(dir.path + "/stderr").value_or(""); }
     // Waits until the console log contains `text`.
@@ -106,6 +118,7 @@ public:
 
 private:
     pid_t pid_ = -1;
+    std::optional<int> exited_;  // set when alive() reaped the child
 };
 
 // A control-socket connection.

@@ -44,7 +44,7 @@ TEST_CASE("ACPI: RSDP -> XSDT -> FADT -> DSDT with valid checksums, no MADT", "[
     CHECK(std::memcmp(m.data() + dsdt + 36, "\x08_S5_\x12", 6) == 0);
 }
 
-TEST_CASE("power window: S5 with SLP_EN powers off; other sleep types do not", "[kvm][acpi]") {
+TEST_CASE("power window: S5 with SLP_EN powers off, and other sleep types do not", "[kvm][acpi]") {
     int off = 0, reset = 0;
     PowerControl p([&] { ++off; }, [&] { ++reset; });
     auto w = [&](uint64_t o, uint8_t v) { p.write(o, {&v, 1}); };

@@ -52,3 +52,56 @@ TEST_CASE("KVM open: a missing device or a non-KVM device is a clear error", "[k
     REQUIRE_FALSE(notkvm);
     CHECK(notkvm.error().message().find("API version") != std::string::npos);
 }
+
+TEST_CASE("config: disks, NICs and rng from JSON and from the flags' short forms",
+          "[kvm][config]") {
+    auto c = parse_config_json(R"({"kernel":"/k","rng":false,
+        "disks":[{"path":"/a.img"},{"path":"/b.img","read_only":true}],
+        "nics":[{"backend":"slirp","mac":"52:54:00:aa:bb:cc",
+                 "forwards":[{"proto":"tcp","host_port":2222,"guest_port":22}]},
+                {"backend":"tap","tap":"envtap0"}]})");
+    REQUIRE(c);
+    CHECK_FALSE(c->rng);
+    REQUIRE(c->disks.size() == 2);
+    CHECK((c->disks[0].path == "/a.img" && !c->disks[0].read_only && c->disks[1].read_only));
+    REQUIRE(c->nics.size() == 2);
+    CHECK(c->nics[0].mac == std::array<uint8_t, 6>{0x52, 0x54, 0x00, 0xaa, 0xbb, 0xcc});
+    REQUIRE(c->nics[0].forwards.size() == 1);
+    CHECK((c->nics[0].forwards[0].host_port == 2222 && c->nics[0].forwards[0].guest_port == 22 &&
+           c->nics[0].forwards[0].host_addr == "127.0.0.1"));
+    CHECK((c->nics[1].backend == "tap" && c->nics[1].tap == "envtap0"));
+    CHECK(validate(*c));
+    CHECK_FALSE(parse_config_json(R"({"disks":[{"path":"/a","cache":"none"}]})"));
+    CHECK_FALSE(parse_config_json(R"({"nics":[{"mac":"01:00:00:00:00:01"}]})"));  // multicast
+
+    auto d = parse_disk_flag("/x.img,ro");
+    REQUIRE(d);
+    CHECK((d->path == "/x.img" && d->read_only));
+    CHECK(parse_disk_flag("/x.img,rw").error().kind() == ErrorKind::Usage);
+    auto o = parse_disk_flag("/o.img,base=/box.img");
+    REQUIRE(o);
+    CHECK((o->path == "/o.img" && o->base == "/box.img"));
+    auto n = parse_nic_flag(
+        "slirp,mac=52:54:00:00:00:01,forward=tcp:2222-22,forward=udp:0.0.0.0:5353-53");
+    REQUIRE(n);
+    REQUIRE(n->forwards.size() == 2);
+    CHECK((n->forwards[1].proto == "udp" && n->forwards[1].host_addr == "0.0.0.0" &&
+           n->forwards[1].host_port == 5353 && n->forwards[1].guest_port == 53));
+    auto t = parse_nic_flag("tap=envtap1");
+    REQUIRE(t);
+    CHECK((t->backend == "tap" && t->tap == "envtap1"));
+    CHECK_FALSE(parse_nic_flag("user"));
+    CHECK_FALSE(parse_forward("tcp:2222"));
+    CHECK_FALSE(parse_forward("tcp:70000-22"));
+
+    VmmConfig v;
+    v.kernel = "/k";
+    v.nics = {NicConfig{
+        .backend = "tap", .tap = "t0", .forwards = {PortForward{.host_port = 1, .guest_port = 2}}}};
+    CHECK_FALSE(validate(v));  // forwards need slirp
+    v.nics = {NicConfig{.backend = "vde"}};
+    CHECK_FALSE(validate(v));
+    v.nics.clear();
+    v.disks = {DiskConfig{.path = "/o", .read_only = true, .base = "/b"}};
+    CHECK_FALSE(validate(v));
+}

@@ -25,7 +25,7 @@ TEST_CASE("i8042: command 0xFE pulses reset", "[kvm][i8042]") {
     CHECK(c.resets == 1);
 }
 
-TEST_CASE("i8042: clearing output port bit 0 resets; pulse commands too", "[kvm][i8042]") {
+TEST_CASE("i8042: clearing output port bit 0 resets, and pulse commands too", "[kvm][i8042]") {
     Kbc c;
     c.out(4, 0xD1);
     c.out(0, 0x02);

@@ -44,7 +44,7 @@ TEST_CASE("RTC: binary mode and 12-hour mode follow register B", "[kvm][rtc]") {
     CHECK(c.get(0x09) == 24);
 }
 
-TEST_CASE("RTC: NMI mask bit in the index is ignored; NVRAM keeps bytes", "[kvm][rtc]") {
+TEST_CASE("RTC: NMI mask bit in the index is ignored, and NVRAM keeps bytes", "[kvm][rtc]") {
     Cmos c;
     c.set(0x80 | 0x40, 0xAB);
     CHECK(c.get(0x40) == 0xAB);

@@ -20,7 +20,7 @@ struct Uart {
 };
 }  // namespace
 
-TEST_CASE("8250: THR writes reach the sink; LSR says the transmitter is empty", "[kvm][serial]") {
+TEST_CASE("8250: THR writes reach the sink, and LSR says the transmitter is empty", "[kvm][serial]") {
     Uart u;
     for (char c : std::string("hi\n")) u.outb(0, uint8_t(c));
     CHECK(u.out == "hi\n");
@@ -75,7 +75,7 @@ TEST_CASE("8250: THRE interrupt on enabling ETBEI, cleared by reading IIR, re-ar
     CHECK_FALSE(u.irq->level);
 }
 
-TEST_CASE("8250: RDA has priority over THRE in IIR; FIFO bits follow FCR", "[kvm][serial]") {
+TEST_CASE("8250: RDA has priority over THRE in IIR, and FIFO bits follow FCR", "[kvm][serial]") {
     Uart u;
     u.outb(2, 0x01);  // FIFO enable
     u.outb(1, 0x03);

@@ -17,6 +17,7 @@
 
 #include "net/slirp_stack.h"
 #include "util/sys.h"
+#include "util/unique_fd.h"
 
 using namespace env;
 using namespace env::net;
@@ -123,6 +124,60 @@ TEST_CASE("start and stop are idempotent and forwards work before start", "[net]
     auto gone = (*stack)->remove_forward(Proto::Tcp, "127.0.0.1", port);
     REQUIRE_FALSE(gone);
     CHECK(gone.error().kind() == ErrorKind::NotFound);
+}
+
+TEST_CASE("a forwarded connection's SYN leaves as soon as the guest answers ARP", "[net]") {
+    // libslirp queues the SYN behind an ARP request and sends it only from its poll step:
+    // the loop must run that step at once after feeding the reply, not at its next
+    // wake-up (up to 500 ms later), or the first SSH connection to a fresh guest waits.
+    auto stack = SlirpStack::create();
+    REQUIRE(stack);
+    CollectingSink sink;
+    (*stack)->set_sink(&sink);
+    auto res = reserve_port(Proto::Tcp);
+    REQUIRE(res);
+    int port = res->port();
+    REQUIRE((*stack)->add_forward({Proto::Tcp, "127.0.0.1", port, "10.0.2.15", 22}, &*res));
+    REQUIRE((*stack)->start());
+
+    UniqueFd client(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    REQUIRE(client);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    ::connect(client.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+
+    uint8_t guest_ip[4];
+    ::inet_pton(AF_INET, "10.0.2.15", guest_ip);
+    auto who_has_guest = [&](const std::vector<uint8_t>& f) {
+        return f.size() >= 42 && f[12] == 0x08 && f[13] == 0x06 && f[21] == 1 &&
+               std::memcmp(f.data() + 38, guest_ip, 4) == 0;
+    };
+    auto request = sink.wait_for(who_has_guest, 2s);
+    REQUIRE_FALSE(request.empty());
+    // The guest's reply: to the asker, from kGuestMac / 10.0.2.15.
+    std::vector<uint8_t> reply(42, 0);
+    std::memcpy(reply.data(), request.data() + 6, 6);
+    std::memcpy(reply.data() + 6, kGuestMac, 6);
+    std::memcpy(reply.data() + 12, request.data() + 12, 8);  // ethertype, hardware, protocol
+    reply[20] = 0, reply[21] = 2;                            // reply
+    std::memcpy(reply.data() + 22, kGuestMac, 6);
+    std::memcpy(reply.data() + 28, guest_ip, 4);
+    std::memcpy(reply.data() + 32, request.data() + 22, 10);  // the asker's MAC and IP
+
+    auto syn_to_guest_22 = [&](const std::vector<uint8_t>& f) {
+        return f.size() >= 54 && f[12] == 0x08 && f[13] == 0x00 && f[23] == 6 &&
+               std::memcmp(f.data() + 30, guest_ip, 4) == 0 && f[36] == 0 && f[37] == 22 &&
+               (f[47] & 0x02);
+    };
+    auto sent = std::chrono::steady_clock::now();
+    (*stack)->input(reply);
+    auto syn = sink.wait_for(syn_to_guest_22, 2s);
+    auto took = std::chrono::steady_clock::now() - sent;
+    REQUIRE_FALSE(syn.empty());
+    CHECK(took < 150ms);
+    (*stack)->set_sink(nullptr);
 }
 
 TEST_CASE("bad NAT addresses are rejected", "[net]") {
