@@ -1,6 +1,7 @@
 #include "box/interrupt.h"
 
 #include <atomic>
+#include <mutex>
 
 namespace env::box {
 
@@ -9,20 +10,30 @@ std::atomic<bool> g_interrupted{false};
 void on_signal(int) {
     g_interrupted.store(true);
 }
+// Machines brought up at once may add boxes at once: guards overlap in time without
+// nesting, so the first one installs the handlers and the last one restores the old ones
+// (a guard restoring what another installed would leave them in place for good).
+std::mutex g_mu;
+int g_guards = 0;
+struct sigaction g_old_int, g_old_term;
 }  // namespace
 
 InterruptGuard::InterruptGuard() {
+    std::lock_guard lock(g_mu);
+    if (g_guards++ > 0) return;
     g_interrupted.store(false);
     struct sigaction sa {};
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    ::sigaction(SIGINT, &sa, &old_int_);
-    ::sigaction(SIGTERM, &sa, &old_term_);
+    ::sigaction(SIGINT, &sa, &g_old_int);
+    ::sigaction(SIGTERM, &sa, &g_old_term);
 }
 
 InterruptGuard::~InterruptGuard() {
-    ::sigaction(SIGINT, &old_int_, nullptr);
-    ::sigaction(SIGTERM, &old_term_, nullptr);
+    std::lock_guard lock(g_mu);
+    if (--g_guards > 0) return;
+    ::sigaction(SIGINT, &g_old_int, nullptr);
+    ::sigaction(SIGTERM, &g_old_term, nullptr);
 }
 
 bool interrupted() {

@@ -1,7 +1,8 @@
 #pragma once
 // Ctrl-C during `box add` must unwind through the normal error path so that the temporary
 // directory is removed: while an InterruptGuard lives, SIGINT and SIGTERM only set a flag
-// that the download and extraction loops poll (box::interrupted()).
+// that the download and extraction loops poll (box::interrupted()). Guards of several
+// threads may overlap: the handlers stay until the last one goes.
 #include <signal.h>
 
 namespace env::box {
@@ -12,9 +13,6 @@ public:
     ~InterruptGuard();
     InterruptGuard(const InterruptGuard&) = delete;
     InterruptGuard& operator=(const InterruptGuard&) = delete;
-
-private:
-    struct sigaction old_int_, old_term_;
 };
 
 bool interrupted();

@@ -138,6 +138,9 @@ Result<StagingDir> Store::stage() const {
     std::string tmp = root_ + "/.tmp";
     TRY(sys::make_dirs(tmp, 0700));
     std::string path = tmp + "/" + random_id();
+    // Under the store lock, so that clean_debris (another add) never sees the directory
+    // before its lock is taken.
+    UniqueFd store_lock = TRY(lock());
     if (::mkdir(path.c_str(), 0700) != 0) return fail_errno("mkdir " + path);
     auto fd = sys::open(path + "/.lock", O_RDWR | O_CREAT, 0600);
     if (!fd || ::flock(fd->get(), LOCK_EX | LOCK_NB) != 0) {
@@ -149,6 +152,8 @@ Result<StagingDir> Store::stage() const {
 
 void Store::clean_debris() const {
     std::string tmp = root_ + "/.tmp";
+    auto store_lock = lock();  // see stage()
+    if (!store_lock) return;
     DIR* d = ::opendir(tmp.c_str());
     if (!d) return;
     std::vector<std::string> names;

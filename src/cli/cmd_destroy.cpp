@@ -1,4 +1,5 @@
-// env destroy [machines] [-f]: remove machines and everything they have on the host.
+// env destroy [machines] [-f]: remove machines and everything they have on the host; asks
+// about each first (on a terminal), then destroys the confirmed ones, several at once.
 #include <unistd.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/machine_jobs.h"
 #include "core/machine_ops.h"
 
 namespace env::cli {
@@ -22,11 +24,13 @@ public:
         app.add_option("machines", targets_, "machine names or /regex/ (default: all)");
         app.add_flag("-f,--force", force_, "do not ask");
         app.add_flag("--wait", wait_, "wait for a machine held by another command");
+        add_parallel_flag(app, no_parallel_);
     }
     Result<int> run(Context& ctx) override {
         core::Project* p = TRY(ctx.project());
         auto machines = TRY(p->select(targets_));
         std::reverse(machines.begin(), machines.end());
+        std::vector<const envfile::Machine*> doomed;
         for (auto* m : machines) {
             if (!force_) {
                 if (!::isatty(0))
@@ -42,15 +46,20 @@ public:
                     continue;
                 }
             }
-            TRY(core::destroy_machine(*p, *m, {ctx.command_line, wait_}));
-            std::fprintf(stderr, "%s: destroyed\n", m->name.c_str());
+            doomed.push_back(m);
         }
-        return 0;
+        return run_machine_jobs(doomed, no_parallel_,
+                                [&](const envfile::Machine& m, const core::StepFn& step,
+                                    const provisioners::Console&) -> Result<std::string> {
+                                    step("destroying");
+                                    TRY(core::destroy_machine(*p, m, {ctx.command_line, wait_}));
+                                    return std::string("destroyed");
+                                });
     }
 
 private:
     std::vector<std::string> targets_;
-    bool force_ = false, wait_ = false;
+    bool force_ = false, wait_ = false, no_parallel_ = false;
 };
 
 }  // namespace

@@ -1,8 +1,8 @@
-// env halt [machines] [-f]: stop machines, last first (as Vagrant does).
+// env halt [machines] [-f]: stop machines, last first (as Vagrant does); several at once.
 #include <algorithm>
-#include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/machine_jobs.h"
 #include "core/machine_ops.h"
 
 namespace env::cli {
@@ -16,21 +16,25 @@ public:
         app.add_option("machines", targets_, "machine names or /regex/ (default: all)");
         app.add_flag("-f,--force", force_, "kill at once instead of a graceful stop");
         app.add_flag("--wait", wait_, "wait for a machine held by another command");
+        add_parallel_flag(app, no_parallel_);
     }
     Result<int> run(Context& ctx) override {
         core::Project* p = TRY(ctx.project());
         auto machines = TRY(p->select(targets_));
         std::reverse(machines.begin(), machines.end());
-        for (auto* m : machines) {
-            TRY(core::halt_machine(*p, *m, force_, {ctx.command_line, wait_}));
-            std::fprintf(stderr, "%s: halted\n", m->name.c_str());
-        }
-        return 0;
+        return run_machine_jobs(
+            machines, no_parallel_,
+            [&](const envfile::Machine& m, const core::StepFn& step,
+                const provisioners::Console&) -> Result<std::string> {
+                step(force_ ? "killing" : "stopping");
+                TRY(core::halt_machine(*p, m, force_, {ctx.command_line, wait_}));
+                return std::string("halted");
+            });
     }
 
 private:
     std::vector<std::string> targets_;
-    bool force_ = false, wait_ = false;
+    bool force_ = false, wait_ = false, no_parallel_ = false;
 };
 
 }  // namespace

@@ -1,10 +1,10 @@
-// env up [machines|/regex/]: create or start machines, wait for SSH, provision.
+// env up [machines|/regex/]: create or start machines, wait for SSH, provision; several at once.
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/machine_jobs.h"
 #include "cli/machine_select.h"
 #include "core/up.h"
-#include "util/term.h"
 
 namespace env::cli {
 namespace {
@@ -24,6 +24,7 @@ public:
             ->allow_extra_args(false)
             ->delimiter(',');
         app.add_flag("--wait", wait_, "wait for a machine held by another command");
+        add_parallel_flag(app, no_parallel_);
     }
     Result<int> run(Context& ctx) override {
         core::Project* p = TRY(ctx.project());
@@ -37,20 +38,27 @@ public:
             return fail(ErrorKind::Usage, "--provision and --no-provision contradict each other");
         if (provision_) o.provision = true;
         if (no_provision_) o.provision = false;
-        for (auto* m : machines) {
-            std::fprintf(stderr, "%s: bringing up\n", m->name.c_str());
-            auto r = TRY(core::up_machine(*p, *m, o));
-            std::fprintf(stderr, "%s: %s (SSH ready in %.1f s)\n", m->name.c_str(),
-                         r.was_running ? "already running" : "running", r.ssh_ms / 1000.0);
-        }
-        return 0;
+        return run_machine_jobs(machines, no_parallel_,
+                                [&](const envfile::Machine& m, const core::StepFn& step,
+                                    const provisioners::Console& console) -> Result<std::string> {
+                                    core::UpOptions mine = o;
+                                    mine.on_step = step;
+                                    mine.console = &console;
+                                    auto r = TRY(core::up_machine(*p, m, mine));
+                                    if (r.was_running) return std::string("already running");
+                                    char text[64];
+                                    std::snprintf(text, sizeof text,
+                                                  "running (SSH ready in %.1f s)",
+                                                  r.ssh_ms / 1000.0);
+                                    return std::string(text);
+                                });
     }
 
 private:
     std::vector<std::string> targets_, with_;
     std::string provider_;
     bool provision_ = false, no_provision_ = false;
-    bool wait_ = false;
+    bool wait_ = false, no_parallel_ = false;
 };
 
 }  // namespace

@@ -1,5 +1,9 @@
 #include "core/machine_handle.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+
+#include <cerrno>
 #include <ctime>
 #include <sstream>
 
@@ -29,6 +33,21 @@ Result<MachineLock> lock_machine(const Project& p, const std::string& machine,
                                  const std::string& command_line, bool wait) {
     return MachineLock::acquire(p.machine_dir(machine) + "/lock", "machine " + machine,
                                 command_line, wait);
+}
+
+Result<UniqueFd> lock_project_shared(const Project&) {
+    // One lock for all projects: simpler than a stable per-project name, and cheap at the
+    // milliseconds it is held.
+    TRY(sys::make_dirs(env_home()));
+    std::string path = env_home() + "/projects.lock";
+    UniqueFd fd = TRY(sys::open(path, O_RDWR | O_CREAT, 0644));
+    while (::flock(fd.get(), LOCK_EX) != 0)
+        if (errno != EINTR) return fail_errno("lock " + path);
+    return fd;
+}
+
+std::string destroying_marker(const Project& p, const std::string& machine) {
+    return p.state_dir + "/destroying-" + machine;
 }
 
 std::string tail_lines(const std::string& path, int n) {

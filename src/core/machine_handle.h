@@ -34,6 +34,19 @@ Result<MachineHandle> open_machine(const Project& p, const envfile::Machine& m,
 Result<MachineLock> lock_machine(const Project& p, const std::string& machine,
                                  const std::string& command_line, bool wait);
 
+// Held around what the machines of a project share on the host (the networks' bridges and
+// claims, the hosts files in every machine's directory) while one of them changes it (up)
+// or gives it up (destroy, with the removal of its directory), so that machines brought up
+// or destroyed at once (core/fleet.h) never interleave there: two destroys each seeing the
+// other still on a network would both keep its bridge. An flock on $ENV_HOME/projects.lock
+// (outside .envstate, which destroy removes), held for milliseconds.
+Result<UniqueFd> lock_project_shared(const Project& p);
+// .envstate/destroying-<machine>, made under that lock before the provider removes the
+// machine's directory and removed after it: meanwhile the shared parts leave the machine out
+// (no hosts file is written into a directory being removed). It lives outside that
+// directory so that the removal cannot take it away before the machine's record.
+std::string destroying_marker(const Project& p, const std::string& machine);
+
 // One SSH connection attempt series: until authenticated or `timeout`. Stops at once when the
 // machine is no longer running (its supervisor died, the SSH server exited). A timeout error
 // ends with the last lines of the machine's console.log.

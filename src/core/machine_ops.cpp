@@ -13,7 +13,8 @@
 namespace env::core {
 
 Result<> run_provisioners(const MachineHandle& h, ssh::Session session, const ProvisionOptions& o) {
-    provisioners::Runner runner(h.dir());
+    provisioners::Runner runner(h.dir(),
+                                o.console ? *o.console : provisioners::Console::standard());
     ssh::SshRemote remote(std::move(session));
     TRY(runner.run(*h.spec, remote, {.force = o.force, .only = o.only}));
     return {};
@@ -43,8 +44,22 @@ Result<> destroy_machine(const Project& p, const envfile::Machine& m, const OpOp
     auto h = TRY(open_machine(p, m));
     if (!h.record && !sys::exists(h.dir())) return {};
     auto lock = TRY(lock_machine(p, m.name, o.command_line, o.wait));
-    if (h.record) TRY(h.provider->destroy(h.context));
+    if (h.record) {
+        // The provider removes the directory; machines changing their hosts files meanwhile
+        // must leave it alone (machine_handle.h).
+        const std::string marker = destroying_marker(p, m.name);
+        {
+            auto shared = TRY(lock_project_shared(p));
+            TRY(sys::write_file_atomic(marker, ""));
+        }
+        if (auto r = h.provider->destroy(h.context); !r) {
+            ::unlink(marker.c_str());
+            return r;
+        }
+    }
+    auto shared = TRY(lock_project_shared(p));
     TRY(sys::remove_tree(h.dir()));
+    ::unlink(destroying_marker(p, m.name).c_str());
     TRY(MachineIndex(index_path()).remove(p.dir, m.name));
     TRY(release_machine_networks(p, m));
     TRY(update_project_hosts(p));

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/machine_handle.h"
+#include "provisioners/console.h"
 #include "util/error.h"
 
 namespace env::core {
@@ -12,6 +13,8 @@ namespace env::core {
 struct ProvisionOptions {
     bool force = false;             // rerun `once` steps
     std::vector<std::string> only;  // --provision-with
+    // Where provisioning output goes; null: stdout and stderr (Console::standard()).
+    const provisioners::Console* console = nullptr;
 };
 
 // Runs the machine's provisioners over an authenticated session (markers in its state dir).

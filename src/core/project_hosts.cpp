@@ -7,6 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "core/machine_handle.h"
 #include "core/machine_record.h"
 #include "util/sys.h"
 
@@ -76,7 +77,9 @@ Result<> update_project_hosts(const Project& p, const std::string& coming) {
     std::vector<std::pair<const envfile::Machine*, Addresses>> all;
     for (auto& m : p.envfile.machines) {
         auto rec = load_record(p.machine_dir(m.name));
-        if (m.name == coming || (rec && rec->has_value())) all.emplace_back(&m, addresses_of(p, m));
+        bool going = sys::exists(destroying_marker(p, m.name));  // its dir is being removed
+        if (m.name == coming || (rec && rec->has_value() && !going))
+            all.emplace_back(&m, addresses_of(p, m));
     }
     // The last machine gone: the lock goes too, so that .envstate can (destroy_machine).
     if (all.empty()) ::unlink((p.state_dir + "/hosts.lock").c_str());

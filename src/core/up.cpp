@@ -1,12 +1,15 @@
 #include "core/up.h"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/file.h>
 
 #include <chrono>
 #include <ctime>
 
 #include "box/add.h"
 #include "box/manage.h"
+#include "box/store.h"
 #include "core/lock.h"
 #include "core/machine_handle.h"
 #include "core/machine_ops.h"
@@ -18,9 +21,25 @@
 namespace env::core {
 namespace {
 
+// An flock on <boxes>/.add-<name>.lock (a file: the store lists directories only). flocks
+// of two fds conflict within one process too, so it serialises threads and processes alike.
+Result<UniqueFd> lock_box_add(const std::string& name) {
+    TRY(sys::make_dirs(boxes_dir(), 0755));
+    std::string path = boxes_dir() + "/.add-" + box::Store::escape_name(name) + ".lock";
+    UniqueFd fd = TRY(sys::open(path, O_RDWR | O_CREAT, 0600));
+    while (::flock(fd.get(), LOCK_EX) != 0)
+        if (errno != EINTR) return fail_errno("lock " + path);
+    return fd;
+}
+
 Result<box::InstalledBox> find_box(const envfile::Machine& m, const std::string& provider) {
     auto found = box::resolve(m.box.name, m.box.constraint, provider);
     if (found || found.error().kind() != ErrorKind::NotFound || m.box_url.empty()) return found;
+    // Machines coming up at once may all lack the same box: the first adds it while the
+    // others wait on the box's add lock, then find it installed.
+    auto add_lock = TRY(lock_box_add(m.box.name));
+    found = box::resolve(m.box.name, m.box.constraint, provider);
+    if (found || found.error().kind() != ErrorKind::NotFound) return found;
     spdlog::info("{}: box {} is not installed; adding it from {}", m.name, m.box.name, m.box_url);
     box::AddOptions add;
     add.name = m.box.name;
@@ -35,6 +54,9 @@ Result<box::InstalledBox> find_box(const envfile::Machine& m, const std::string&
 }  // namespace
 
 Result<UpResult> up_machine(const Project& p, const envfile::Machine& m, const UpOptions& o) {
+    auto step = [&](std::string_view what) {
+        if (o.on_step) o.on_step(what);
+    };
     auto lock = TRY(lock_machine(p, m.name, o.command_line, o.wait));
     auto h = TRY(open_machine(p, m, o.provider));
     TRY(h.provider->usable());
@@ -42,8 +64,12 @@ Result<UpResult> up_machine(const Project& p, const envfile::Machine& m, const U
     auto st = TRY(h.provider->state(h.context));
     result.was_running = st == provider::MachineState::Running;
     // Networks first: a clashing subnet is an Envfile problem, refused before anything exists.
-    if (!result.was_running) h.context.nics = TRY(ensure_machine_networks(p, m));
+    if (!result.was_running) {
+        auto shared = TRY(lock_project_shared(p));
+        h.context.nics = TRY(ensure_machine_networks(p, m));
+    }
     if (!h.record) {
+        step("finding box " + m.box.name);
         auto box = TRY(find_box(m, h.provider->name()));
         MachineRecord r;
         r.provider = h.provider->name();
@@ -64,13 +90,19 @@ Result<UpResult> up_machine(const Project& p, const envfile::Machine& m, const U
         spdlog::warn("{}: its supervisor had died; recovering the machine", m.name);
     auto start = std::chrono::steady_clock::now();
     if (!result.was_running) {
-        TRY(update_project_hosts(p, m.name));
+        step("starting");
+        {
+            auto shared = TRY(lock_project_shared(p));
+            TRY(update_project_hosts(p, m.name));
+        }
         if (auto r = h.provider->up(h.context); !r) {
             (void)update_index(h);
             return std::unexpected(r.error());
         }
+        auto shared = TRY(lock_project_shared(p));
         TRY(update_project_hosts(p));  // with the addresses it leased
     }
+    step("waiting for SSH");
     auto conn = connect_machine(h, std::chrono::seconds(m.boot_timeout));
     (void)update_index(h);
     if (!conn) return std::unexpected(conn.error());
@@ -82,7 +114,9 @@ Result<UpResult> up_machine(const Project& p, const envfile::Machine& m, const U
     bool provision = o.provision.value_or(!result.was_running) || !o.provision_with.empty();
     if (o.provision == false) provision = false;
     if (provision) {
-        ProvisionOptions po{.force = o.provision.value_or(false), .only = o.provision_with};
+        step("provisioning");
+        ProvisionOptions po{
+            .force = o.provision.value_or(false), .only = o.provision_with, .console = o.console};
         TRY(run_provisioners(h, std::move(conn->session), po));
     }
     return result;

@@ -1,14 +1,18 @@
 #pragma once
-// The `up` pipeline for one machine (the CLI loops over the selected machines, in order):
+// The `up` pipeline for one machine (the CLI runs it for the selected machines through
+// core/fleet.h, several at once):
 //   lock -> box (resolve; absent with box_url: add it) -> machine.json -> provider up (keys
 //   and first-boot files are the provider's) -> wait until SSH authenticates within
 //   boot_timeout -> provisioners -> global index.
 // A crashed machine is recovered by the provider's up (its files are kept).
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/project.h"
+#include "provisioners/console.h"
 #include "util/error.h"
 
 namespace env::core {
@@ -22,6 +26,10 @@ struct UpOptions {
     std::vector<std::string> provision_with;  // --provision-with a,b (implies provisioning)
     bool wait = false;                        // --wait: wait for a held lock
     std::string command_line;                 // recorded in the lock
+    // Told each step as it begins ("starting", "waiting for SSH", ...); may be empty.
+    std::function<void(std::string_view)> on_step;
+    // Where provisioning output goes; null: stdout and stderr (Console::standard()).
+    const provisioners::Console* console = nullptr;
 };
 
 struct UpResult {

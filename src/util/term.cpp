@@ -25,6 +25,12 @@ int width(int fd) {
     return 80;
 }
 
+int height(int fd) {
+    struct winsize ws {};
+    if (::ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) return ws.ws_row;
+    return 24;
+}
+
 std::string paint(std::string_view sgr, std::string_view text, int fd) {
     if (!color(fd)) return std::string(text);
     return "\x1b[" + std::string(sgr) + "m" + std::string(text) + "\x1b[0m";

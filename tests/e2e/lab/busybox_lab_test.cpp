@@ -193,3 +193,40 @@ machines:
     CHECK_FALSE(env::sys::exists(p.dir() + "/.envstate"));      // as before the first up
     sh("ip link del labuplink0");
 }
+
+// Machines brought up and destroyed at once (the default) share their networks' bridges,
+// claims, leases and hosts files: nothing may be left, round after round.
+TEST_CASE("busybox lab: four machines on shared networks up and destroyed at once leave nothing",
+          "[root][e2e][lab]") {
+    E2E_SKIP_UNLESS_USABLE();
+    if (run("command -v unshare && command -v ip").status != 0) {
+        WARN("skipped: needs unshare (util-linux) and ip (iproute2)");
+        return;
+    }
+    if (rerun_in_own_netns(Catch::getResultCapture().getCurrentTestName())) return;
+    sh("ip link set lo up");
+    E2eProject p(R"EF(networks:
+  front: {type: host-only, subnet: 192.168.79.0/24, dhcp: true}
+  back: {type: internal, subnet: 10.79.0.0/24}
+machines:
+  m${i}:
+    for: {i: 1..4}
+    box: busybox
+    networks:
+      - {network: front}
+      - {network: back, ip: "10.79.0.${10 + i}"}
+)EF");
+    for (int round = 0; round < 3; ++round) {
+        auto up = p.env("up");
+        INFO("round " << round << ": " << up.err);
+        REQUIRE(up.status == 0);
+        CHECK(p.ssh("m1", "ping -c1 -W2 m4 >/dev/null && echo ok") == "ok\n");  // names
+        auto down = p.env("destroy -f");
+        INFO(down.err);
+        REQUIRE(down.status == 0);
+        CHECK(sh("ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | tr '\\n' ' '") ==
+              "lo ");
+        CHECK(json_field(p.home() + "/networks.json", "networks") == "[]");
+        CHECK_FALSE(env::sys::exists(p.dir() + "/.envstate"));
+    }
+}
