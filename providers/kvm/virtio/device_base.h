@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "providers/kvm/virtio/descriptor_chain.h"
 #include "providers/kvm/virtio/device.h"
 #include "providers/kvm/virtio/queue.h"
 
@@ -32,6 +33,31 @@ protected:
     // Raises a used-buffer interrupt if the driver wants one for `index`.
     void notify(uint16_t index);
     bool negotiated(uint64_t feature) const { return features_ & feature; }
+
+    // Serves every chain the driver made available on queue `index`: serve(chain) returns
+    // the bytes it wrote into the chain, or an error for malformed guest input (then the
+    // device faults). Notifications are off while draining and the queue is re-checked
+    // after turning them back on (§2.7.10), so a chain added meanwhile never waits for the
+    // next kick; one interrupt at the end covers the batch.
+    template <typename Serve>
+    void drain(uint16_t index, DescriptorChain& chain, Serve&& serve) {
+        Queue* q = queue(index);
+        if (!q) return;
+        bool used = false;
+        do {
+            q->disable_notifications();
+            for (;;) {
+                auto popped = q->pop(chain);
+                if (!popped) return fault(popped.error());
+                if (!*popped) break;
+                Result<uint32_t> written = serve(chain);
+                if (!written) return fault(written.error());
+                q->add_used(chain.head, *written);
+                used = true;
+            }
+        } while (q->enable_notifications());
+        if (used) notify(index);
+    }
 
     GuestMemory* memory_ = nullptr;
     Interrupt* interrupt_ = nullptr;

@@ -56,22 +56,11 @@ void BlockDevice::read_config(unsigned offset, std::span<uint8_t> data) const {
 }
 
 void BlockDevice::queue_notify(uint16_t index) {
-    Queue* q = queue(index);
-    if (!q || index != 0) return;
-    bool used = false;
-    do {
-        q->disable_notifications();
-        for (;;) {
-            auto popped = q->pop(chain_);
-            if (!popped) return fault(popped.error());
-            if (!*popped) break;
-            auto done = handle_blk_request(*disk_, chain_, serial_);
-            if (!done) return fault(done.error());
-            q->add_used(chain_.head, done->used_len);
-            used = true;
-        }
-    } while (q->enable_notifications());
-    if (used) notify(0);
+    if (index != 0) return;
+    drain(0, chain_, [&](DescriptorChain& chain) -> Result<uint32_t> {
+        auto done = TRY(handle_blk_request(*disk_, chain, serial_));
+        return done.used_len;
+    });
 }
 
 }  // namespace env::kvm::virtio

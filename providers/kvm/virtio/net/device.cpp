@@ -95,33 +95,22 @@ bool NetDevice::deliver(std::span<const uint8_t> frame) {
 }
 
 void NetDevice::transmit() {
-    Queue* q = queue(kTxQueue);
-    if (!q) return;
-    bool used = false;
-    do {
-        q->disable_notifications();
-        for (;;) {
-            auto popped = q->pop(tx_chain_);
-            if (!popped) return fault(popped.error());
-            if (!*popped) break;
-            ChainReader in(tx_chain_);
-            size_t len = in.remaining();
-            // A header and a frame of at least an Ethernet header; longer ones are dropped
-            // (they are not an error of the queue, only of the guest's network stack).
-            if (len >= kNetHdrSize + 14 && len <= kNetHdrSize + kNetMaxFrame) {
-                in.skip(kNetHdrSize);
-                tx_frame_.resize(len - kNetHdrSize);
-                in.read(tx_frame_);
-                backend_->send(tx_frame_);
-                ++counters_.tx_frames;
-            } else {
-                ++counters_.tx_dropped;
-            }
-            q->add_used(tx_chain_.head, 0);
-            used = true;
+    drain(kTxQueue, tx_chain_, [&](DescriptorChain& chain) -> Result<uint32_t> {
+        ChainReader in(chain);
+        size_t len = in.remaining();
+        // A header and a frame of at least an Ethernet header; longer ones are dropped
+        // (they are not an error of the queue, only of the guest's network stack).
+        if (len >= kNetHdrSize + 14 && len <= kNetHdrSize + kNetMaxFrame) {
+            in.skip(kNetHdrSize);
+            tx_frame_.resize(len - kNetHdrSize);
+            in.read(tx_frame_);
+            backend_->send(tx_frame_);
+            ++counters_.tx_frames;
+        } else {
+            ++counters_.tx_dropped;
         }
-    } while (q->enable_notifications());
-    if (used) notify(kTxQueue);
+        return uint32_t{0};
+    });
 }
 
 }  // namespace env::kvm::virtio

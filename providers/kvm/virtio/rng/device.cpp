@@ -11,29 +11,19 @@ namespace env::kvm::virtio {
 constexpr size_t kMaxPerRequest = 64 * 1024;
 
 void RngDevice::queue_notify(uint16_t index) {
-    Queue* q = queue(index);
-    if (!q || index != 0) return;
-    bool used = false;
-    do {
-        q->disable_notifications();
-        for (;;) {
-            auto popped = q->pop(chain_);
-            if (!popped) return fault(popped.error());
-            if (!*popped) break;
-            ChainWriter out(chain_);
-            out.for_each(std::min(out.remaining(), kMaxPerRequest),
-                         [](std::span<unsigned char> piece) -> size_t {
-                             ssize_t n;
-                             do n = ::getrandom(piece.data(), piece.size(), 0);
-                             while (n < 0 && errno == EINTR);
-                             return n < 0 ? 0 : static_cast<size_t>(n);
-                         });
-            bytes_served_ += out.written();
-            q->add_used(chain_.head, out.written());
-            used = true;
-        }
-    } while (q->enable_notifications());
-    if (used) notify(0);
+    if (index != 0) return;
+    drain(0, chain_, [&](DescriptorChain& chain) -> Result<uint32_t> {
+        ChainWriter out(chain);
+        out.for_each(std::min(out.remaining(), kMaxPerRequest),
+                     [](std::span<unsigned char> piece) -> size_t {
+                         ssize_t n;
+                         do n = ::getrandom(piece.data(), piece.size(), 0);
+                         while (n < 0 && errno == EINTR);
+                         return n < 0 ? 0 : static_cast<size_t>(n);
+                     });
+        bytes_served_ += out.written();
+        return static_cast<uint32_t>(out.written());
+    });
 }
 
 }  // namespace env::kvm::virtio
