@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "tests/test_support.h"
@@ -122,6 +123,21 @@ inline void add_box_variant(const E2eProject& p, const std::string& name, const 
 inline std::string trim(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
     return s;
+}
+
+// The pid of machine m's supervisor, from its pid file (0 when there is none).
+inline pid_t supervisor_pid(const E2eProject& p, const std::string& m) {
+    auto text = env::sys::read_file(p.machine_dir(m) + "/supervisor.pid");
+    if (!text) return 0;
+    return nlohmann::json::parse(*text).value("supervisor", 0);
+}
+
+// Running (a zombie waiting for a reaper that is not ours counts as gone).
+inline bool alive(pid_t pid) {
+    auto stat = env::sys::read_file("/proc/" + std::to_string(pid) + "/stat");
+    if (!stat) return false;
+    auto close = stat->rfind(')');
+    return close == std::string::npos || stat->substr(close + 2, 1) != "Z";
 }
 
 }  // namespace env::test

@@ -15,20 +15,6 @@ const char* kOneMachine = R"EF(machines:
     box: busybox
 )EF";
 
-pid_t supervisor_pid(const E2eProject& p) {
-    auto text = env::sys::read_file(p.machine_dir("m") + "/supervisor.pid");
-    if (!text) return 0;
-    return nlohmann::json::parse(*text).value("supervisor", 0);
-}
-
-// Running (a zombie waiting for a reaper that is not ours counts as gone).
-bool alive(pid_t pid) {
-    auto stat = env::sys::read_file("/proc/" + std::to_string(pid) + "/stat");
-    if (!stat) return false;
-    auto close = stat->rfind(')');
-    return close == std::string::npos || stat->substr(close + 2, 1) != "Z";
-}
-
 std::string cgroup_name(const E2eProject& p) {
     auto text = env::sys::read_file(p.machine_dir("m") + "/state.json");
     REQUIRE(text);
@@ -48,7 +34,7 @@ TEST_CASE("destroy removes the process, mounts, cgroup, links and state", "[root
     auto up = p.env("up");
     INFO(up.err);
     REQUIRE(up.status == 0);
-    pid_t sup = supervisor_pid(p);
+    pid_t sup = supervisor_pid(p, "m");
     REQUIRE(sup > 0);
     std::string cg = cgroup_name(p);
     REQUIRE(!cg.empty());
@@ -76,7 +62,7 @@ TEST_CASE("a killed supervisor shows as crashed, up recovers it and destroy clea
     E2eProject p(kOneMachine);
     REQUIRE(p.env("up").status == 0);
     REQUIRE(p.ssh("m", "echo kept > /root/kept") == "");
-    pid_t sup = supervisor_pid(p);
+    pid_t sup = supervisor_pid(p, "m");
     REQUIRE(sup > 0);
     REQUIRE(::kill(sup, SIGKILL) == 0);
     for (int i = 0; i < 100 && alive(sup); ++i)

@@ -7,19 +7,6 @@ using namespace env::test;
 
 namespace {
 
-pid_t supervisor_of(const E2eProject& p, const std::string& m) {
-    auto text = env::sys::read_file(p.machine_dir(m) + "/supervisor.pid");
-    if (!text) return 0;
-    return nlohmann::json::parse(*text).value("supervisor", 0);
-}
-
-bool alive(pid_t pid) {
-    auto stat = env::sys::read_file("/proc/" + std::to_string(pid) + "/stat");
-    if (!stat) return false;
-    auto close = stat->rfind(')');
-    return close == std::string::npos || stat->substr(close + 2, 1) != "Z";
-}
-
 size_t count(const std::string& text, const std::string& what) {
     size_t n = 0;
     for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -44,7 +31,7 @@ TEST_CASE("four machines come up at once, sharing one box add, and destroy remov
     CHECK(count(p.env("box list").out, "lab ") == 1);
     CHECK(count(p.env("status").out, "running") == 4);
     std::vector<pid_t> sups;
-    for (auto m : {"m1", "m2", "m3", "m4"}) sups.push_back(supervisor_of(p, m));
+    for (auto m : {"m1", "m2", "m3", "m4"}) sups.push_back(supervisor_pid(p, m));
 
     // Serialised halt goes last first, as Vagrant's does (-f: the graceful stop is not the
     // point here).
@@ -59,7 +46,7 @@ TEST_CASE("four machines come up at once, sharing one box add, and destroy remov
     CHECK(count(p.env("status").out, "stopped") == 4);
 
     REQUIRE(p.env("up --no-provision").status == 0);
-    for (auto m : {"m1", "m2", "m3", "m4"}) sups.push_back(supervisor_of(p, m));
+    for (auto m : {"m1", "m2", "m3", "m4"}) sups.push_back(supervisor_pid(p, m));
     auto destroy = p.env("destroy -f");
     INFO(destroy.err);
     REQUIRE(destroy.status == 0);
