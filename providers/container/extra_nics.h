@@ -5,8 +5,9 @@
 //                        into the container's network namespace;
 //   bridged              a macvlan (bridge mode) on the host interface, moved in likewise.
 // Inside, the link is renamed ethN and gets its MAC, its static address or a DHCP lease, and
-// up. The supervisor does this from the host's namespace once the container's init runs
-// (the child makes its namespace itself, so its pid is the handle); a thread that setns()es
+// up. The supervisor does this from the host's namespace as soon as the child has made its
+// network namespace and before it lets the child exec the init, so that services find their
+// addresses at boot (the child makes its namespace itself, so its pid is the handle); a thread that setns()es
 // into the container's namespace talks netlink and runs the DHCP client there
 // (net/dhcp_client.h), while our DHCP server for the machine (net/dhcp_server.h) answers on
 // the veth's host end for as long as the supervisor lives.

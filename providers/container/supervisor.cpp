@@ -84,13 +84,15 @@ private:
                 tap = TRY(create_tap(TapConfig{}));
                 return {};
             }));
+        // The extra networks too, before the init runs: a service that binds its address at
+        // boot (nginx on 192.168.56.21:80) must find it there.
+        extra_nics_ = TRY(ExtraNics::attach(cfg_.nics, init_pid_, cfg_.state_dir + "/leases.json"));
         TRY(process_->release());
         TRY(process_->wait_running(kStartTimeoutMs));
         spdlog::info("container init is pid {} (started in {} ms)", init_pid_,
                      std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::steady_clock::now() - started)
                          .count());
-        extra_nics_ = TRY(ExtraNics::attach(cfg_.nics, init_pid_, cfg_.state_dir + "/leases.json"));
         if (tap) {
             network_ = network_factory_ ? network_factory_(cfg_) : nullptr;
             if (!network_) network_ = std::make_unique<HoldingAttachment>();
