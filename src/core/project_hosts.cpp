@@ -87,7 +87,10 @@ Result<> update_project_hosts(const Project& p, const std::string& coming) {
         if (m->networks.empty()) continue;
         std::string dir = p.machine_dir(m->name) + "/etc-env";
         TRY(sys::make_dirs(dir, 0755));
-        TRY(sys::write_file_atomic(dir + "/hosts", render(*m, mine, all)));
+        // Derived from the records and rewritten by every up and destroy: atomic for the
+        // machines reading it, not fsynced (N machines coming up rewrite N files each).
+        TRY(sys::write_file_atomic(dir + "/hosts", render(*m, mine, all), 0644,
+                                   sys::Durability::AtomicOnly));
     }
     return {};
 }

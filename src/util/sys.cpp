@@ -8,6 +8,9 @@
 
 #include <cerrno>
 #include <random>
+#include <set>
+#include <system_error>
+#include <thread>
 
 namespace env::sys {
 
@@ -50,30 +53,81 @@ Result<std::string> read_file(const std::string& path) {
     return data;
 }
 
-Result<> write_file_atomic(const std::string& path, std::string_view data, mode_t mode) {
+namespace {
+
+// Temporary files that are removed unless renamed into place.
+struct TmpFiles {
+    std::vector<std::pair<std::string, UniqueFd>> files;
+    ~TmpFiles() {
+        for (auto& f : files)
+            if (!f.first.empty()) ::unlink(f.first.c_str());
+    }
+};
+
+std::string dir_of(const std::string& path) {
     auto slash = path.rfind('/');
-    std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
-    if (dir.empty()) dir = "/";
-    std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." +
-                      std::to_string(std::random_device{}() & 0xffffff);
+    return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// Each fsync on a thread of its own but the first (which is ours).
+Result<> fsync_all(const TmpFiles& tmps) {
+    for (auto& [tmp, fd] : tmps.files) ::sync_file_range(fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
+    std::vector<int> errs(tmps.files.size(), 0);
+    auto sync = [&](size_t i) { errs[i] = ::fsync(tmps.files[i].second.get()) == 0 ? 0 : errno; };
     {
-        UniqueFd fd = TRY(open(tmp, O_WRONLY | O_CREAT | O_EXCL, mode));
-        auto ok = write_all(fd.get(), data);
-        if (ok && ::fsync(fd.get()) != 0) ok = fail_errno("fsync " + tmp);
-        if (!ok) {
-            ::unlink(tmp.c_str());
-            return std::unexpected(ok.error().context("writing " + path));
+        std::vector<std::jthread> threads;
+        for (size_t i = 1; i < tmps.files.size(); ++i) {
+            try {
+                threads.emplace_back(sync, i);
+            } catch (const std::system_error&) {
+                sync(i);  // no thread to spare: in turn, then
+            }
         }
+        if (!tmps.files.empty()) sync(0);
     }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        auto e = fail_errno("rename " + tmp + " to " + path);
-        ::unlink(tmp.c_str());
-        return e;
-    }
-    // The rename is durable only once the directory entry is.
-    UniqueFd dfd = TRY(open(dir, O_RDONLY | O_DIRECTORY));
-    if (::fsync(dfd.get()) != 0) return fail_errno("fsync " + dir);
+    for (size_t i = 0; i < errs.size(); ++i)
+        if (errs[i] != 0) {
+            errno = errs[i];
+            return fail_errno("fsync " + tmps.files[i].first);
+        }
     return {};
+}
+
+}  // namespace
+
+Result<> write_files_atomic(const std::vector<FileContent>& files, Durability d) {
+    TmpFiles tmps;
+    for (auto& f : files) {
+        // pid and a random part: threads of one process (machines brought up at once) and
+        // other processes never share a temporary.
+        std::string tmp = f.path + ".tmp." + std::to_string(::getpid()) + "." +
+                          std::to_string(std::random_device{}() & 0xffffff);
+        auto fd = TRY(open(tmp, O_WRONLY | O_CREAT | O_EXCL, f.mode));
+        tmps.files.emplace_back(tmp, std::move(fd));
+        if (auto ok = write_all(tmps.files.back().second.get(), f.data); !ok)
+            return std::unexpected(ok.error().context("writing " + f.path));
+    }
+    if (d == Durability::Durable) TRY(fsync_all(tmps));
+    for (size_t i = 0; i < files.size(); ++i) {
+        auto& tmp = tmps.files[i].first;
+        if (::rename(tmp.c_str(), files[i].path.c_str()) != 0)
+            return fail_errno("rename " + tmp + " to " + files[i].path);
+        tmp.clear();
+    }
+    if (d != Durability::Durable) return {};
+    // The renames are durable only once the directory entries are.
+    std::set<std::string> dirs;
+    for (auto& f : files) dirs.insert(dir_of(f.path));
+    for (auto& dir : dirs) {
+        UniqueFd dfd = TRY(open(dir, O_RDONLY | O_DIRECTORY));
+        if (::fsync(dfd.get()) != 0) return fail_errno("fsync " + dir);
+    }
+    return {};
+}
+
+Result<> write_file_atomic(const std::string& path, std::string_view data, mode_t mode,
+                           Durability d) {
+    return write_files_atomic({{path, std::string(data), mode}}, d);
 }
 
 Result<> make_dirs(const std::string& path, mode_t mode) {

@@ -26,6 +26,32 @@ TEST_CASE("write_file_atomic replaces content and leaves no temporary file", "[u
     CHECK(sys::list_dir(t.path).value() == std::vector<std::string>{"state.json"});
 }
 
+TEST_CASE("write_files_atomic writes every file with its mode, durable or not", "[util]") {
+    TempDir t;
+    ::mkdir((t.path + "/sub").c_str(), 0755);
+    for (auto d : {sys::Durability::Durable, sys::Durability::AtomicOnly}) {
+        std::string tag = d == sys::Durability::Durable ? "durable" : "atomic";
+        REQUIRE(sys::write_files_atomic(
+            {{t.path + "/key", tag + " private", 0600}, {t.path + "/sub/key.pub", tag, 0644}}, d));
+        CHECK(sys::read_file(t.path + "/key").value() == tag + " private");
+        CHECK(sys::read_file(t.path + "/sub/key.pub").value() == tag);
+        struct stat st;
+        REQUIRE(::stat((t.path + "/key").c_str(), &st) == 0);
+        CHECK((st.st_mode & 0777) == 0600);
+    }
+    CHECK(sys::list_dir(t.path).value() == std::vector<std::string>{"key", "sub"});
+    CHECK(sys::list_dir(t.path + "/sub").value() == std::vector<std::string>{"key.pub"});
+}
+
+TEST_CASE("write_files_atomic leaves no temporary when a file cannot be written", "[util]") {
+    TempDir t;
+    auto r = sys::write_files_atomic(
+        {{t.path + "/a", "a", 0644}, {t.path + "/missing-dir/b", "b", 0644}});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().what().find("missing-dir/b") != std::string::npos);
+    CHECK(sys::list_dir(t.path).value().empty());  // not even `a`: nothing was renamed
+}
+
 TEST_CASE("a reader never sees a torn file while a writer rewrites it", "[util]") {
     TempDir t;
     std::string f = t.path + "/state";
