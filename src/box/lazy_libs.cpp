@@ -9,52 +9,32 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <curl/curl.h>
-#include <dlfcn.h>
 
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 
+#include "util/lazy_library.h"
+
 namespace {
 
 // The sonames are the libraries' ABI versions, the ones the headers above describe.
-void* open_library(const char* soname) {
-    void* h = ::dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-    if (h == nullptr) {
-        std::fprintf(stderr, "env: cannot load %s: %s\n", soname, ::dlerror());
-        std::abort();
-    }
-    return h;
-}
-
 void* curl_library() {
-    static void* h = open_library("libcurl.so.4");
+    static void* h = env::lazy::open_library("libcurl.so.4");
     return h;
 }
 
 void* archive_library() {
-    static void* h = open_library("libarchive.so.13");
+    static void* h = env::lazy::open_library("libarchive.so.13");
     return h;
 }
 
 template <typename F>
 F lookup(void* library, const char* name) {
-    void* p = ::dlsym(library, name);
-    if (p == nullptr) {
-        std::fprintf(stderr, "env: cannot find %s: %s\n", name, ::dlerror());
-        std::abort();
-    }
-    return reinterpret_cast<F>(p);
+    return reinterpret_cast<F>(env::lazy::lookup(library, name));
 }
 
 }  // namespace
-
-// One forwarding definition: the real function is looked up once, on the first call.
-#define ENV_FORWARD(library, ret, name, params, args)               \
-    extern "C" ret name params {                                    \
-        static auto real = lookup<ret(*) params>(library(), #name); \
-        return real args;                                           \
-    }
 
 ENV_FORWARD(curl_library, CURLcode, curl_global_init, (long flags), (flags))
 ENV_FORWARD(curl_library, CURL*, curl_easy_init, (), ())
