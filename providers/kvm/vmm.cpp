@@ -1,5 +1,6 @@
 #include "providers/kvm/vmm.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/signalfd.h>
@@ -202,6 +203,9 @@ int Vmm::run() {
     // scheduler slice (milliseconds) before the guest's first instruction. It returns once
     // the machine has ended; the other vCPUs get threads of their own.
     for (size_t i = 1; i < runners_.size(); ++i) runners_[i]->start();
+    // The kernel and initrd images read during setup are freed but their heap pages stay
+    // resident: give them back (under 0.1 ms), since a VMM lives for hours.
+    ::malloc_trim(0);
     runners_[0]->run_here();
     StopReason reason;
     {
