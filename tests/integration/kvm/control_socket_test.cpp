@@ -17,10 +17,7 @@ bool start_idle(VmmProcess& vmm) {
 TEST_CASE(
     "control: status reports running vCPUs with their RIP, pause stops the guest, resume continues",
     "[kvm]") {
-    if (auto why = kvm_unavailable(); !why.empty()) {
-        WARN(why);
-        return;
-    }
+    KVM_SKIP_UNLESS_AVAILABLE();
     VmmProcess vmm;
     REQUIRE(start_idle(vmm));
     Control ctl(vmm.socket);
@@ -59,10 +56,7 @@ TEST_CASE(
 }
 
 TEST_CASE("control: shutdown types ctrl-alt-del, and the guest ends the machine", "[kvm]") {
-    if (auto why = kvm_unavailable(); !why.empty()) {
-        WARN(why);
-        return;
-    }
+    KVM_SKIP_UNLESS_AVAILABLE();
     VmmProcess vmm;
     REQUIRE(start_idle(vmm));
     Control ctl(vmm.socket);
@@ -77,10 +71,7 @@ TEST_CASE("control: shutdown types ctrl-alt-del, and the guest ends the machine"
 }
 
 TEST_CASE("control: malformed requests get an error reply, the VMM carries on", "[kvm]") {
-    if (auto why = kvm_unavailable(); !why.empty()) {
-        WARN(why);
-        return;
-    }
+    KVM_SKIP_UNLESS_AVAILABLE();
     VmmProcess vmm;
     REQUIRE(start_idle(vmm));
     Control ctl(vmm.socket);
@@ -100,10 +91,7 @@ TEST_CASE("control: malformed requests get an error reply, the VMM carries on", 
 }
 
 TEST_CASE("console input raises COM1's IRQ 4 through the IOAPIC pin the MP table names", "[kvm]") {
-    if (auto why = kvm_unavailable(); !why.empty()) {
-        WARN(why);
-        return;
-    }
+    KVM_SKIP_UNLESS_AVAILABLE();
     for (const char* image : {"tiny-guest.bzImage", "tiny-guest-pvh.elf"}) {
         VmmProcess vmm;
         // The guest masks the 8259s, programs IOAPIC pin 4 and the LAPIC, and sleeps in

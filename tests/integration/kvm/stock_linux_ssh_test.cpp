@@ -108,10 +108,7 @@ TEST_CASE(
     "stock Linux with virtio disk, NIC and rng: dropbear reached over SSH through the slirp "
     "forward",
     "[kvm][slow]") {
-    if (auto why = kvm_unavailable(); !why.empty()) {
-        WARN(why);
-        return;
-    }
+    KVM_SKIP_UNLESS_AVAILABLE();
     auto dir = cache_dir();
     if (!dir || !sys::exists(*dir + "/vmlinuz") || !sys::exists(*dir + "/busybox") ||
         !sys::exists(*dir + "/modules.load")) {

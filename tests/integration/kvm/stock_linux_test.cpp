@@ -30,10 +30,7 @@ std::string busybox_initrd(const std::string& busybox) {
 
 TEST_CASE("stock Linux boots to a busybox initrd and powers off (needs hardware-accelerated KVM)",
           "[kvm][slow]") {
-    if (auto why = kvm_unavailable(); !why.empty()) {
-        WARN(why);
-        return;
-    }
+    KVM_SKIP_UNLESS_AVAILABLE();
     auto dir = cache_dir();
     if (!dir || !sys::exists(*dir + "/vmlinuz") || !sys::exists(*dir + "/busybox")) {
         WARN(kNoKernel);
@@ -62,10 +59,7 @@ TEST_CASE(
     "stock Linux runs past its 64-bit entry into its relocated decompressor: no triple fault, no "
     "failed entry",
     "[kvm]") {
-    if (auto why = kvm_unavailable(); !why.empty()) {
-        WARN(why);
-        return;
-    }
+    KVM_SKIP_UNLESS_AVAILABLE();
     auto dir = cache_dir();
     if (!dir || !sys::exists(*dir + "/vmlinuz")) {
         WARN(kNoKernel);

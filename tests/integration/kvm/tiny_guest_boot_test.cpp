@@ -31,10 +31,7 @@ std::string utc_date() {
 }
 
 void boot_and_check(const std::string& image, const std::string& hello) {
-    if (auto why = kvm_unavailable(); !why.empty()) {
-        WARN(why);
-        return;
-    }
+    KVM_SKIP_UNLESS_AVAILABLE();
     VmmProcess vmm;
     std::string initrd_path = vmm.dir.path + "/initrd";
     std::string initrd;
@@ -82,10 +79,7 @@ TEST_CASE("tiny guest boots as an ELF with a PVH note, by PVH", "[kvm]") {
 }
 
 TEST_CASE("guest poweroff through ACPI's sleep control register ends the VMM with 0", "[kvm]") {
-    if (auto why = kvm_unavailable(); !why.empty()) {
-        WARN(why);
-        return;
-    }
+    KVM_SKIP_UNLESS_AVAILABLE();
     VmmProcess vmm;
     vmm.start({"--kernel", guest_image("tiny-guest.bzImage"), "--cmdline", "guest.mode=poweroff", "--memory", "32"});
     auto status = vmm.wait(std::chrono::seconds(60));
@@ -97,10 +91,7 @@ TEST_CASE("guest poweroff through ACPI's sleep control register ends the VMM wit
 }
 
 TEST_CASE("a guest writing garbage to every port leaves the VMM alive", "[kvm]") {
-    if (auto why = kvm_unavailable(); !why.empty()) {
-        WARN(why);
-        return;
-    }
+    KVM_SKIP_UNLESS_AVAILABLE();
     VmmProcess vmm;
     vmm.start({"--kernel", guest_image("tiny-guest.elf"), "--cmdline", "guest.mode=garbage", "--memory", "32"});
     auto status = vmm.wait(std::chrono::seconds(120));
@@ -117,10 +108,7 @@ TEST_CASE("a guest writing garbage to every port leaves the VMM alive", "[kvm]")
 }
 
 TEST_CASE("env-vmm takes its configuration from a JSON file", "[kvm]") {
-    if (auto why = kvm_unavailable(); !why.empty()) {
-        WARN(why);
-        return;
-    }
+    KVM_SKIP_UNLESS_AVAILABLE();
     VmmProcess vmm;
     std::string config = vmm.dir.path + "/vmm.json";
     nlohmann::json j = {{"kernel", guest_image("tiny-guest.bzImage")}, {"cmdline", "from=json guest.mode=poweroff"},
@@ -157,10 +145,7 @@ TEST_CASE("env-vmm: a missing kernel or a bad flag is a clear error with its own
 }
 
 TEST_CASE("guest RAM on 2 MiB hugepages, and a clear error when too few are reserved", "[kvm][root]") {
-    if (auto why = kvm_unavailable(); !why.empty()) {
-        WARN(why);
-        return;
-    }
+    KVM_SKIP_UNLESS_AVAILABLE();
     const std::string knob = "/proc/sys/vm/nr_hugepages";
     auto before = env::sys::read_file(knob);
     if (::geteuid() != 0 || !before) {

@@ -34,10 +34,7 @@ std::vector<std::string> run_virtio(VmmProcess& vmm, const std::string& irq,
 }  // namespace
 
 TEST_CASE("virtio-rng through virtio-pci, with MSI-X and with INTx", "[kvm][virtio]") {
-    if (auto why = kvm_unavailable(); !why.empty()) {
-        WARN(why);
-        return;
-    }
+    KVM_SKIP_UNLESS_AVAILABLE();
     for (std::string irq : {"msix", "intx"}) {
         DYNAMIC_SECTION(irq) {
             VmmProcess vmm;
@@ -63,10 +60,7 @@ TEST_CASE("virtio-rng through virtio-pci, with MSI-X and with INTx", "[kvm][virt
 }
 
 TEST_CASE("no virtio-rng with --no-rng", "[kvm][virtio]") {
-    if (auto why = kvm_unavailable(); !why.empty()) {
-        WARN(why);
-        return;
-    }
+    KVM_SKIP_UNLESS_AVAILABLE();
     VmmProcess vmm;
     auto l = run_virtio(vmm, "msix", {"--no-rng"});
     CHECK(l == std::vector<std::string>{"virtio: done"});
@@ -74,10 +68,7 @@ TEST_CASE("no virtio-rng with --no-rng", "[kvm][virtio]") {
 
 TEST_CASE("virtio-blk: the guest writes a pattern, reads it back, and the image holds it",
           "[kvm][virtio]") {
-    if (auto why = kvm_unavailable(); !why.empty()) {
-        WARN(why);
-        return;
-    }
+    KVM_SKIP_UNLESS_AVAILABLE();
     for (std::string irq : {"msix", "intx"}) {
         DYNAMIC_SECTION(irq) {
             VmmProcess vmm;
@@ -108,10 +99,7 @@ TEST_CASE("virtio-blk: the guest writes a pattern, reads it back, and the image 
 }
 
 TEST_CASE("virtio-blk: a read-only disk refuses the guest's write", "[kvm][virtio]") {
-    if (auto why = kvm_unavailable(); !why.empty()) {
-        WARN(why);
-        return;
-    }
+    KVM_SKIP_UNLESS_AVAILABLE();
     VmmProcess vmm;
     std::string image = vmm.dir.path + "/disk.img";
     REQUIRE(env::sys::write_file_atomic(image, std::string(1 << 20, 'x')));
@@ -151,10 +139,7 @@ TEST_CASE(
     "virtio-net over slirp: DHCP lease, ARP and ping to the gateway, a host TCP connection through "
     "a forward",
     "[kvm][virtio]") {
-    if (auto why = kvm_unavailable(); !why.empty()) {
-        WARN(why);
-        return;
-    }
+    KVM_SKIP_UNLESS_AVAILABLE();
     for (std::string irq : {"msix", "intx"}) {
         DYNAMIC_SECTION(irq) {
             auto reserved = env::net::reserve_port(env::net::Proto::Tcp);
@@ -195,10 +180,7 @@ TEST_CASE(
 
 TEST_CASE("virtio notifications reach the devices through KVM ioeventfds, not MMIO exits",
           "[kvm][virtio]") {
-    if (auto why = kvm_unavailable(); !why.empty()) {
-        WARN(why);
-        return;
-    }
+    KVM_SKIP_UNLESS_AVAILABLE();
     VmmProcess vmm;
     std::string image = vmm.dir.path + "/disk.img";
     REQUIRE(env::sys::write_file_atomic(image, std::string(1 << 20, '\0')));
@@ -228,10 +210,7 @@ TEST_CASE(
     "virtio-blk over a copy-on-write overlay: the guest's write lands in the overlay, the base is "
     "untouched",
     "[kvm][virtio]") {
-    if (auto why = kvm_unavailable(); !why.empty()) {
-        WARN(why);
-        return;
-    }
+    KVM_SKIP_UNLESS_AVAILABLE();
     VmmProcess vmm;
     std::string base = vmm.dir.path + "/base.img", overlay = vmm.dir.path + "/overlay.img";
     REQUIRE(env::sys::write_file_atomic(base, std::string(1 << 20, 'b')));
@@ -248,10 +227,7 @@ TEST_CASE(
     "virtio-net over a tap in a private network namespace: ARP, ping and TCP with the host's "
     "kernel",
     "[kvm][virtio][netns]") {
-    if (auto why = kvm_unavailable(); !why.empty()) {
-        WARN(why);
-        return;
-    }
+    KVM_SKIP_UNLESS_AVAILABLE();
     if (auto why = env::net::test::TestNetns::unavailable(); !why.empty()) {
         WARN(why);
         return;
@@ -298,10 +274,7 @@ TEST_CASE(
     "a malformed queue sets DEVICE_NEEDS_RESET with a configuration interrupt, and a reset "
     "recovers",
     "[kvm][virtio]") {
-    if (auto why = kvm_unavailable(); !why.empty()) {
-        WARN(why);
-        return;
-    }
+    KVM_SKIP_UNLESS_AVAILABLE();
     for (std::string irq : {"msix", "intx"}) {
         DYNAMIC_SECTION(irq) {
             VmmProcess vmm;

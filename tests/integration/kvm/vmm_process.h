@@ -35,6 +35,15 @@ inline std::string kvm_unavailable() {
     return {};
 }
 
+// Ends the calling test case with a warning that says why, where KVM cannot run.
+#define KVM_SKIP_UNLESS_AVAILABLE()                                             \
+    do {                                                                        \
+        if (auto why_ = env::kvm::test::kvm_unavailable(); !why_.empty()) {    \
+            WARN(why_);                                                         \
+            return;                                                             \
+        }                                                                       \
+    } while (0)
+
 class TempDir {
 public:
     TempDir() {
