@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/test_support.h"
 #include "util/sys.h"
 
 namespace env::kvm::test {
@@ -44,15 +45,7 @@ inline std::string kvm_unavailable() {
         }                                                                       \
     } while (0)
 
-class TempDir {
-public:
-    TempDir() {
-        char tmpl[] = "/tmp/env-vmm-test-XXXXXX";
-        path = ::mkdtemp(tmpl);
-    }
-    ~TempDir() { (void)sys::remove_tree(path); }
-    std::string path;
-};
+using env::test::TempDir;
 
 class VmmProcess {
 public:
