@@ -77,12 +77,9 @@ pvh_64:
 4:  hlt
     jmp 4b
 
-/* Interrupt entry for the serial port's vector (guest.mode=irq): save the caller-saved
- * registers, let C handle the UART and the EOI, return. The CPU leaves RSP 16-byte
- * aligned minus 8 after its 5-word frame; nine pushes restore the call ABI's alignment. */
-    .text
-    .globl irq_serial_entry
-irq_serial_entry:
+/* The registers the C calling convention lets a callee clobber: what an interrupt entry
+ * saves around its call into C (nine pushes). */
+    .macro save_caller_saved
     push %rax
     push %rcx
     push %rdx
@@ -92,8 +89,8 @@ irq_serial_entry:
     push %r9
     push %r10
     push %r11
-    cld
-    call serial_irq
+    .endm
+    .macro restore_caller_saved
     pop %r11
     pop %r10
     pop %r9
@@ -103,6 +100,18 @@ irq_serial_entry:
     pop %rdx
     pop %rcx
     pop %rax
+    .endm
+
+/* Interrupt entry for the serial port's vector (guest.mode=irq): save the caller-saved
+ * registers, let C handle the UART and the EOI, return. The CPU leaves RSP 16-byte
+ * aligned minus 8 after its 5-word frame; nine pushes restore the call ABI's alignment. */
+    .text
+    .globl irq_serial_entry
+irq_serial_entry:
+    save_caller_saved
+    cld
+    call serial_irq
+    restore_caller_saved
     iretq
 
 /* The virtio tests' vectors (INTx 0x30, MSI-X 0x40-0x43): each stub pushes its vector
@@ -119,29 +128,13 @@ irq_virtio_\vec:
     virtio_stub 0x42
     virtio_stub 0x43
 irq_virtio_common:
-    push %rax
-    push %rcx
-    push %rdx
-    push %rsi
-    push %rdi
-    push %r8
-    push %r9
-    push %r10
-    push %r11
+    save_caller_saved
     mov 72(%rsp), %rdi      /* the vector pushed by the stub */
     sub $8, %rsp            /* ten pushes: realign for the call */
     cld
     call virtio_irq
     add $8, %rsp
-    pop %r11
-    pop %r10
-    pop %r9
-    pop %r8
-    pop %rdi
-    pop %rsi
-    pop %rdx
-    pop %rcx
-    pop %rax
+    restore_caller_saved
     add $8, %rsp
     iretq
 
