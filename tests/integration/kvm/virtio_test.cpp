@@ -13,6 +13,14 @@
 using namespace env::kvm::test;
 
 namespace {
+// The guest's virtio lines, in order (its other output is the boot's).
+std::vector<std::string> virtio_lines(const std::string& output) {
+    std::vector<std::string> out;
+    for (auto& l : lines(output))
+        if (l.rfind("virtio", 0) == 0) out.push_back(l);
+    return out;
+}
+
 // Boots the tiny guest in virtio mode; returns the transcript from the first virtio line.
 std::vector<std::string> run_virtio(VmmProcess& vmm, const std::string& irq,
                                     const std::vector<std::string>& extra) {
@@ -26,10 +34,7 @@ std::vector<std::string> run_virtio(VmmProcess& vmm, const std::string& irq,
     INFO("console:\n" << vmm.output() << "\nstderr:\n" << vmm.errors());
     REQUIRE(status);
     CHECK(*status == 0);  // the guest powered off after its checks
-    std::vector<std::string> out;
-    for (auto& l : lines(vmm.output()))
-        if (l.rfind("virtio", 0) == 0) out.push_back(l);
-    return out;
+    return virtio_lines(vmm.output());
 }
 }  // namespace
 
@@ -160,9 +165,7 @@ TEST_CASE(
             auto status = vmm.wait(std::chrono::seconds(30));
             REQUIRE(status);
             CHECK(*status == 0);
-            std::vector<std::string> l;
-            for (auto& x : lines(vmm.output()))
-                if (x.rfind("virtio", 0) == 0) l.push_back(x);
+            auto l = virtio_lines(vmm.output());
             REQUIRE(l.size() == 7);
             CHECK(l[0] == "virtio-net: 00:01.0 ready (" + irq + ") mac 52:54:00:12:34:56");
             CHECK(l[1] ==
@@ -256,9 +259,7 @@ TEST_CASE(
     auto status = vmm.wait(std::chrono::seconds(30));
     REQUIRE(status);
     CHECK(*status == 0);
-    std::vector<std::string> l;
-    for (auto& x : lines(vmm.output()))
-        if (x.rfind("virtio", 0) == 0) l.push_back(x);
+    auto l = virtio_lines(vmm.output());
     REQUIRE(l.size() == 7);
     CHECK(l[1] == "virtio-net: static 10.9.0.2, router 10.9.0.1");
     std::string tap_mac;
@@ -284,9 +285,7 @@ TEST_CASE(
             INFO("console:\n" << vmm.output() << "\nstderr:\n" << vmm.errors());
             REQUIRE(status);
             CHECK(*status == 0);
-            std::vector<std::string> l;
-            for (auto& x : lines(vmm.output()))
-                if (x.rfind("virtio", 0) == 0) l.push_back(x);
+            auto l = virtio_lines(vmm.output());
             REQUIRE(l.size() == 5);
             // ACKNOWLEDGE|DRIVER|DRIVER_OK|FEATURES_OK plus NEEDS_RESET (0x40); MSI-X: the
             // configuration vector (table entry 0 -> 0x40); INTx: the pin's, ISR bit 1.
