@@ -1,7 +1,6 @@
 // util/progress.h: the bar on a terminal, plain lines otherwise, summaries to a sink.
 #include "util/progress.h"
 
-#include <fcntl.h>
 #include <pty.h>
 #include <unistd.h>
 
@@ -11,37 +10,11 @@
 #include <thread>
 #include <vector>
 
-#include "util/sys.h"
+#include "tests/test_support.h"
 
 using namespace env;
 
 namespace {
-
-// fd 2 goes to a file while it lives: what Progress would draw there can be read back.
-struct StderrToFile {
-    std::string path;
-    int saved;
-    StderrToFile() {
-        char tmpl[] = "/tmp/env-progress-XXXXXX";
-        int fd = ::mkstemp(tmpl);
-        REQUIRE(fd >= 0);
-        path = tmpl;
-        saved = ::dup(2);
-        ::dup2(fd, 2);
-        ::close(fd);
-    }
-    ~StderrToFile() {
-        restore();
-        ::unlink(path.c_str());
-    }
-    void restore() {
-        if (saved < 0) return;
-        ::dup2(saved, 2);
-        ::close(saved);
-        saved = -1;
-    }
-    std::string text() { return sys::read_file(path).value_or(""); }
-};
 
 // A summary without its rate, which depends on the clock: "dl 40% 400 B of 1000 B".
 std::string without_rate(const std::string& s) {
@@ -56,7 +29,7 @@ std::string without_rate(const std::string& s) {
 TEST_CASE("a sink for appended lines gets one summary per 10% and one at the end, nothing on "
           "stderr",
           "[progress]") {
-    StderrToFile err;
+    env::test::CapturedStderr err;
     std::vector<std::string> got;
     {
         Progress p("dl", 1000, ProgressSink{.report = [&](const std::string& s) {
@@ -78,7 +51,7 @@ TEST_CASE("a sink for appended lines gets one summary per 10% and one at the end
 
 TEST_CASE("a sink without a total gets bytes only, a live sink at most one summary per 200 ms",
           "[progress]") {
-    StderrToFile err;
+    env::test::CapturedStderr err;
     std::vector<std::string> lines, live;
     {
         Progress p("", 0, ProgressSink{.report = [&](const std::string& s) {
@@ -114,7 +87,7 @@ TEST_CASE("a sink without a total gets bytes only, a live sink at most one summa
 
 TEST_CASE("without a sink: plain lines per 10% on a file, a redrawn bar on a terminal",
           "[progress]") {
-    StderrToFile err;
+    env::test::CapturedStderr err;
     {
         Progress p("box 1.0", 2048, 2);
         p.update(1024);
