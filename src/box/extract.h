@@ -25,8 +25,8 @@ struct ExtractPolicy {
     bool devices_in_rootfs_dev = false;  // allow device nodes and FIFOs under <rootfs>/dev
     bool preserve_owner = false;         // chown to the archive's numeric ids (needs root)
     uint64_t max_total_bytes = 0;        // 0: no limit
-    bool progress = false;         // for boxes over 64 MiB: a bar, or lines (util/progress.h)
-    ProgressSink progress_sink;    // set: summaries go there instead of stderr
+    bool progress = false;               // for boxes over 64 MiB: a bar, or lines (util/progress.h)
+    ProgressSink progress_sink;          // set: summaries go there instead of stderr
 };
 
 struct ExtractStats {

@@ -23,7 +23,9 @@ Progress::Progress(std::string label, uint64_t total, ProgressSink sink)
     start_ = last_draw_ = std::chrono::steady_clock::now();
 }
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+    finish();
+}
 
 std::string Progress::human_bytes(uint64_t n) {
     static const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
@@ -119,8 +121,8 @@ void Progress::draw(const Figures& f, bool final) {
         line += f.done + (f.total.empty() ? "" : " / " + f.total) + " " + f.rate + f.eta;
         if (final) line += "\n";
     } else {
-        line = label_ + ": " + f.done + (f.total.empty() ? "" : " of " + f.total) + " (" +
-               f.rate + ")" + (final ? " done" : "") + "\n";
+        line = label_ + ": " + f.done + (f.total.empty() ? "" : " of " + f.total) + " (" + f.rate +
+               ")" + (final ? " done" : "") + "\n";
     }
     [[maybe_unused]] auto n = ::write(fd_, line.data(), line.size());
 }

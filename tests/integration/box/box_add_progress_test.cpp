@@ -30,11 +30,10 @@ TEST_CASE("a box downloaded with a progress sink reports percents to it and noth
     http.serve("/b.box", box.bytes);
     Summaries s;
     env::test::CapturedStderr err;
-    auto r = add(Store::user(), {.name = "progress",
-                                 .source = http.url("/b.box"),
-                                 .download = {.retries = 0,
-                                              .label = "downloading",
-                                              .progress_sink = s.sink()}});
+    auto r = add(Store::user(),
+                 {.name = "progress",
+                  .source = http.url("/b.box"),
+                  .download = {.retries = 0, .label = "downloading", .progress_sink = s.sink()}});
     err.restore();
     REQUIRE(r);
     CHECK(err.text() == "");
@@ -46,8 +45,7 @@ TEST_CASE("a box downloaded with a progress sink reports percents to it and noth
     CHECK(s.got.back().starts_with("downloading 100% " + total + " of " + total + ", "));
 }
 
-TEST_CASE("a large local box reports its extraction to the sink and nothing on stderr",
-          "[box]") {
+TEST_CASE("a large local box reports its extraction to the sink and nothing on stderr", "[box]") {
     EnvHome home;
     TempDir tmp;
     std::string path = tmp.path() + "/big.box";

@@ -26,16 +26,16 @@ std::string without_rate(const std::string& s) {
 
 }  // namespace
 
-TEST_CASE("a sink for appended lines gets one summary per 10% and one at the end, nothing on "
-          "stderr",
-          "[progress]") {
+TEST_CASE(
+    "a sink for appended lines gets one summary per 10% and one at the end, nothing on "
+    "stderr",
+    "[progress]") {
     env::test::CapturedStderr err;
     std::vector<std::string> got;
     {
-        Progress p("dl", 1000, ProgressSink{.report = [&](const std::string& s) {
-                                                got.push_back(s);
-                                            },
-                                            .live = false});
+        Progress p(
+            "dl", 1000,
+            ProgressSink{.report = [&](const std::string& s) { got.push_back(s); }, .live = false});
         for (uint64_t done = 0; done <= 1000; done += 50) p.update(done);
         p.finish();
         p.finish();  // once only
@@ -54,9 +54,8 @@ TEST_CASE("a sink without a total gets bytes only, a live sink at most one summa
     env::test::CapturedStderr err;
     std::vector<std::string> lines, live;
     {
-        Progress p("", 0, ProgressSink{.report = [&](const std::string& s) {
-                                           lines.push_back(s);
-                                       }});
+        Progress p("", 0,
+                   ProgressSink{.report = [&](const std::string& s) { lines.push_back(s); }});
         p.update(1536);
         p.finish();
     }
@@ -65,17 +64,17 @@ TEST_CASE("a sink without a total gets bytes only, a live sink at most one summa
 
     auto start = std::chrono::steady_clock::now();
     {
-        Progress p("extracting", 100 << 20,
-                   ProgressSink{.report = [&](const std::string& s) { live.push_back(s); },
-                                .live = true});
+        Progress p(
+            "extracting", 100 << 20,
+            ProgressSink{.report = [&](const std::string& s) { live.push_back(s); }, .live = true});
         for (int i = 1; i <= 50; ++i) {
             p.update(uint64_t(i) << 20);
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
         p.abandon();  // a failure: no final summary, and no line to end
     }
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                    .count();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     err.restore();
     CHECK(err.text() == "");
     REQUIRE(!live.empty());
