@@ -5,6 +5,7 @@
 #include "cli/machine_jobs.h"
 #include "cli/machine_select.h"
 #include "core/up.h"
+#include "util/status_board.h"
 
 namespace env::cli {
 namespace {
@@ -38,6 +39,7 @@ public:
             return fail(ErrorKind::Usage, "--provision and --no-provision contradict each other");
         if (provision_) o.provision = true;
         if (no_provision_) o.provision = false;
+        o.steps_redrawn = status_board_is_live(machines.size());  // run_machine_jobs's board
         return run_machine_jobs(machines, no_parallel_,
                                 [&](const envfile::Machine& m, const core::StepFn& step,
                                     const provisioners::Console& console) -> Result<std::string> {

@@ -17,7 +17,6 @@
 #include "core/project_hosts.h"
 #include "core/project_networks.h"
 #include "util/sys.h"
-#include "util/term.h"
 
 namespace env::core {
 namespace {
@@ -34,7 +33,7 @@ Result<UniqueFd> lock_box_add(const std::string& name) {
 }
 
 Result<box::InstalledBox> find_box(const envfile::Machine& m, const std::string& provider,
-                                   const std::function<void(std::string_view)>& on_step) {
+                                   const UpOptions& o) {
     auto found = box::resolve(m.box.name, m.box.constraint, provider);
     if (found || found.error().kind() != ErrorKind::NotFound || m.box_url.empty()) return found;
     // Machines coming up at once may all lack the same box: the first adds it while the
@@ -48,14 +47,15 @@ Result<box::InstalledBox> find_box(const envfile::Machine& m, const std::string&
     add.source = m.box_url;
     add.constraint = m.box.constraint;
     add.provider = provider;
-    if (on_step) {
+    if (o.on_step) {
         // The download's progress goes to the machine's row: a bar of its own would be drawn
         // across the rows, and its plain lines would not name the machine. The CLI's board
-        // redraws its rows in place when stderr is a terminal and appends lines otherwise.
+        // redraws its rows in place on a terminal that can show them all, else appends lines.
         add.download.label = "downloading";
         add.download.progress_sink = {
-            .report = [&](const std::string& s) { on_step("adding box " + m.box.name + ": " + s); },
-            .live = term::is_tty(2)};
+            .report =
+                [&](const std::string& s) { o.on_step("adding box " + m.box.name + ": " + s); },
+            .live = o.steps_redrawn};
     }
     auto added = box::add(box::Store::user(), add);
     if (!added) return std::unexpected(added.error().context("adding box " + m.box.name));
@@ -81,7 +81,7 @@ Result<UpResult> up_machine(const Project& p, const envfile::Machine& m, const U
     }
     if (!h.record) {
         step("finding box " + m.box.name);
-        auto box = TRY(find_box(m, h.provider->name(), o.on_step));
+        auto box = TRY(find_box(m, h.provider->name(), o));
         MachineRecord r;
         r.provider = h.provider->name();
         r.box = box.name;

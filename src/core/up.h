@@ -28,6 +28,9 @@ struct UpOptions {
     std::string command_line;                 // recorded in the lock
     // Told each step as it begins ("starting", "waiting for SSH", ...); may be empty.
     std::function<void(std::string_view)> on_step;
+    // on_step redraws one row in place (status_board_is_live): a box download may update it
+    // every 200 ms. Otherwise each step is a line of its own: once per 10% then.
+    bool steps_redrawn = false;
     // Where provisioning output goes; null: stdout and stderr (Console::standard()).
     const provisioners::Console* console = nullptr;
 };

@@ -70,13 +70,16 @@ std::unique_ptr<StatusBoard> make_plain_board(std::vector<std::string> names, in
     return std::make_unique<PlainBoard>(std::move(names), fd);
 }
 
-std::unique_ptr<StatusBoard> make_status_board(std::vector<std::string> names, int fd) {
+bool status_board_is_live(size_t rows, int fd) {
     // Rows that scroll off the screen cannot be redrawn, nor can a dumb terminal move the
     // cursor: plain lines then.
     const char* t = std::getenv("TERM");
     bool dumb = t && std::string_view(t) == "dumb";
-    if (term::is_tty(fd) && !dumb && static_cast<int>(names.size()) < term::height(fd))
-        return make_live_lines(std::move(names), fd);
+    return term::is_tty(fd) && !dumb && static_cast<int>(rows) < term::height(fd);
+}
+
+std::unique_ptr<StatusBoard> make_status_board(std::vector<std::string> names, int fd) {
+    if (status_board_is_live(names.size(), fd)) return make_live_lines(std::move(names), fd);
     return make_plain_board(std::move(names), fd);
 }
 

@@ -31,6 +31,8 @@ public:
 std::unique_ptr<StatusBoard> make_plain_board(std::vector<std::string> names, int fd);
 // Live rows when fd is a terminal tall enough to show them all, plain lines otherwise.
 std::unique_ptr<StatusBoard> make_status_board(std::vector<std::string> names, int fd = 2);
+// The choice make_status_board makes for that many rows on fd: true for live rows.
+bool status_board_is_live(size_t rows, int fd = 2);
 
 // What both renderers keep per row; elapsed runs from the first Running to Done/Failed.
 struct BoardRow {
