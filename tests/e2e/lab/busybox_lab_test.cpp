@@ -155,6 +155,36 @@ TEST_CASE("busybox lab: every network type plus names and caps work and destroy 
     CHECK(trim(p.ssh("db", "ip -4 -o addr show eth3 | awk \"{print \\$4}\" | cut -d/ -f1")) ==
           lan_ip);
 
+    // The LAN's server restarts with another pool and no memory of db's lease: it ignores
+    // db's renewals (RFC 2131 4.3.2: no answer in RENEWING or REBINDING), so at the expiry
+    // db drops the address, DISCOVERs and gets one of the new pool, recorded in leases.json.
+    auto swap_at = std::chrono::steady_clock::now();
+    sh("kill $(cat " + lan / "pid" + ") && while kill -0 $(cat " + lan / "pid" +
+       ") 2>/dev/null; do sleep 0.05; done");
+    REQUIRE(env::sys::write_file_atomic(
+        lan / "udhcpd2.conf",
+        "start 192.168.78.70\nend 192.168.78.80\ninterface labpeer0\nlease_file " +
+            lan / "leases2" + "\npidfile " + lan / "pid" +
+            "\noption subnet 255.255.255.0\noption lease 60\n"));
+    sh("touch " + lan / "leases2" + " && busybox udhcpd -a 100 " + lan / "udhcpd2.conf");
+    auto leased_eth3 = [&] { return json_field(p.machine_dir("db") + "/leases.json", "eth3"); };
+    for (int i = 0; i < 80 && leased_eth3().find("192.168.78.7") == std::string::npos; ++i)
+        ::usleep(100'000);
+    auto new_ip = leased_eth3();
+    INFO("db's leases.json after the swap: " << new_ip);
+    REQUIRE(new_ip.size() > 2);
+    new_ip = new_ip.substr(1, new_ip.size() - 2);
+    last = std::atoi(new_ip.c_str() + std::min<size_t>(new_ip.size(), 11));
+    CHECK((last >= 70 && last <= 80));
+    std::printf("busybox lab: db moved from %s to %s %lld ms after its LAN server forgot it\n",
+                lan_ip.c_str(), new_ip.c_str(),
+                static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::steady_clock::now() - swap_at)
+                                           .count()));
+    CHECK(trim(p.ssh("db", "ip -4 -o addr show eth3 | awk \"{print \\$4}\"")) ==
+          new_ip + "/24");  // the old address is gone from the link
+    CHECK(sh("curl -sS -m 3 http://" + new_ip + "/") == "db db\n");
+
     // A restart keeps the DHCP lease; a halted machine's veths go, its network stays.
     auto links_up = sh("ip -o link show | wc -l");
     REQUIRE(p.env("halt -f db").status == 0);
