@@ -91,8 +91,9 @@ void DhcpRenewer::run() {
         if (!sleep_until(lease_.requested_at + schedule->renew)) return;
         auto next = extend(*schedule);
         if (!next && next.error().kind() == ErrorKind::Interrupted) return;
-        if (!next) {  // the socket itself failed: nothing to do but give the address up
+        if (!next) {  // the socket failed (port 68 taken?): keep the address while it is ours
             spdlog::warn("DHCP on {}: {}", cfg_.ifname, next.error().what());
+            if (!sleep_until(lease_.requested_at + schedule->expiry)) return;
             next = std::optional<DhcpLease>{};
         }
         if (*next && (*next)->address == lease_.address && (*next)->prefix == lease_.prefix) {
@@ -131,11 +132,13 @@ Result<std::optional<DhcpLease>> DhcpRenewer::extend(const LeaseSchedule& s) {
         auto reply = TRY(sock.reply_to(req.xid, chaddr_,
                                        millis(std::chrono::ceil<Millis>(until - Clock::now())),
                                        wake_.get()));
-        // No answer: sleep out the rest (a poll may end a fraction of a millisecond early),
-        // so that a wait that ran to the deadline is past it and the state changes.
-        if (!reply && !sleep_until(until)) reply = std::nullopt;
-        if (stopped()) return fail(ErrorKind::Interrupted, "DHCP on " + cfg_.ifname + " stopped");
-        if (!reply) continue;
+        if (!reply) {
+            // Sleep out the rest (a poll may end a fraction of a millisecond early), so that
+            // a wait that ran to the deadline is past it and the state changes.
+            if (!sleep_until(until))
+                return fail(ErrorKind::Interrupted, "DHCP on " + cfg_.ifname + " stopped");
+            continue;
+        }
         if (reply->type == dhcp::Nak) {
             spdlog::warn("DHCP {} on {}: the server refused the renewal (NAK)",
                          envfile::format_ipv4(lease_.address), cfg_.ifname);
@@ -151,7 +154,8 @@ Result<std::optional<DhcpLease>> DhcpRenewer::extend(const LeaseSchedule& s) {
 Result<> DhcpRenewer::replace_address(const std::optional<DhcpLease>& next) {
     auto nl = TRY(Netlink::open());
     if (!next) {
-        spdlog::warn("DHCP {} on {}: lease lost, address removed", cidr_of(lease_), cfg_.ifname);
+        spdlog::warn("DHCP {} on {}: no longer ours, address removed", cidr_of(lease_),
+                     cfg_.ifname);
         auto r = nl.delete_address(cfg_.ifname, cidr_of(lease_));
         if (on_change_) on_change_(std::nullopt);
         return r;

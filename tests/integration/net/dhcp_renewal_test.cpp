@@ -101,9 +101,10 @@ struct Lab {
         auto s = server_ns.inside([&] { return DhcpServer::start(o); });
         return s ? std::move(*s) : nullptr;
     }
-    void sniff() {
+    bool sniff() {
         auto s = server_ns.inside([] { return dhcp::PacketSocket::open("srv0"); });
         if (s) sniffer = std::make_unique<Sniffer>(std::move(*s));
+        return sniffer != nullptr;
     }
     // The first lease, as the supervisor takes it before the init runs.
     Result<DhcpLease> acquire() {
@@ -169,7 +170,7 @@ TEST_CASE("a DHCP lease is renewed by unicast before it expires and the address 
     LAB_OR_SKIP(lab);
     auto server = lab.serve("192.168.90.100", 4);  // T1 2 s, T2 3.5 s
     REQUIRE(server);
-    lab.sniff();
+    REQUIRE(lab.sniff());
     auto lease = lab.acquire();
     REQUIRE(lease);
     REQUIRE(lease->lease_secs == 4);
@@ -203,7 +204,7 @@ TEST_CASE("a DHCP client whose server went silent rebinds at T2 and gives the ad
     LAB_OR_SKIP(lab);
     auto server = lab.serve("192.168.90.100", 4);
     REQUIRE(server);
-    lab.sniff();
+    REQUIRE(lab.sniff());
     auto lease = lab.acquire();
     REQUIRE(lease);
     auto renewer = lab.renew(*lease);
@@ -257,7 +258,7 @@ TEST_CASE("a DHCP NAK takes the address away and the client starts over with a D
     LAB_OR_SKIP(lab);
     auto server = lab.serve("192.168.90.100", 4);
     REQUIRE(server);
-    lab.sniff();
+    REQUIRE(lab.sniff());
     auto lease = lab.acquire();
     REQUIRE(lease);
     auto renewer = lab.renew(*lease);
