@@ -183,7 +183,10 @@ TEST_CASE("a DHCP lease is renewed by unicast before it expires and the address 
     for (auto& s : lab.sniffer->seen())
         if (s.m.type == dhcp::Request && s.m.ciaddr) renewals.push_back(s);
     INFO(renewals.size() << " renewals");
-    REQUIRE(renewals.size() == 3);  // at 2, 4 and 6 s: each ACK restarts the clock
+    // At 2, 4 and 6 s: each ACK restarts the clock (without that the client would rebind at
+    // 3.5 s and give up at 4). A fourth only if an ACK came too late and was asked again.
+    REQUIRE(renewals.size() >= 3);
+    CHECK(renewals.size() <= 4);
     CHECK(since(t0, renewals[0].at) >= 1900ms);
     CHECK(since(t0, renewals[0].at) < 3000ms);
     for (auto& r : renewals) {
