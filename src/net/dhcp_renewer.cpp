@@ -161,8 +161,8 @@ Result<> DhcpRenewer::replace_address(const std::optional<DhcpLease>& next) {
         return r;
     }
     TRY(nl.add_address(cfg_.ifname, cidr_of(*next)));
-    spdlog::info("DHCP on {}: new address {} for {} s", cfg_.ifname, cidr_of(*next),
-                 next->lease_secs);
+    spdlog::debug("DHCP on {}: new address {} for {} s", cfg_.ifname, cidr_of(*next),
+                  next->lease_secs);
     if (on_change_) on_change_(next);
     return {};
 }
