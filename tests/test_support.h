@@ -1,6 +1,6 @@
 #pragma once
 // Helpers shared by tests: temporary directories that clean themselves up, running a
-// command and capturing its output and status.
+// command and capturing its output and status, capturing this process's stderr.
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,6 +41,33 @@ inline RunResult run(const std::string& cmd) {
     r.err = sys::read_file(t.path + "/err").value_or("");
     return r;
 }
+
+// While it lives, fd 2 goes to a file: what code under test writes on stderr is read back
+// with text() (after restore(), or at any time).
+struct CapturedStderr {
+    std::string path;
+    int saved = -1;
+    CapturedStderr() {
+        char tmpl[] = "/tmp/env-test-stderr-XXXXXX";
+        int fd = ::mkstemp(tmpl);
+        path = tmpl;
+        saved = ::dup(2);
+        ::dup2(fd, 2);
+        ::close(fd);
+    }
+    ~CapturedStderr() {
+        restore();
+        ::unlink(path.c_str());
+    }
+    CapturedStderr(const CapturedStderr&) = delete;
+    void restore() {
+        if (saved < 0) return;
+        ::dup2(saved, 2);
+        ::close(saved);
+        saved = -1;
+    }
+    std::string text() const { return sys::read_file(path).value_or(""); }
+};
 
 inline std::string env_binary() { return std::string(ENV_BINARY_DIR) + "/env"; }
 

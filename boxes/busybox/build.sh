@@ -58,10 +58,12 @@ cat >"$root/etc/init.d/rcS" <<'X'
 # First thing at boot. The provider has already mounted /dev (and usually /proc, /sys),
 # installed the machine's public key in /root/.ssh/authorized_keys and, when it pins the
 # host key, /etc/dropbear/dropbear_ed25519_host_key. Otherwise dropbear -R makes one.
-mountpoint -q /proc || mount -t proc proc /proc
-mountpoint -q /sys || mount -t sysfs sysfs /sys 2>/dev/null
+# Each test is the shell's builtin: busybox runs `mountpoint` as a new process (an exec, about
+# a millisecond on a nested VM), three of them a third of this box's boot.
+[ -e /proc/self/stat ] || mount -t proc proc /proc
+[ -d /sys/kernel ] || mount -t sysfs sysfs /sys 2>/dev/null
 [ -d /dev/pts ] || mkdir -p /dev/pts
-mountpoint -q /dev/pts || mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts 2>/dev/null
+[ -e /dev/pts/ptmx ] || mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts 2>/dev/null
 hostname -F /etc/hostname
 ip link set lo up 2>/dev/null
 chmod 700 /root /root/.ssh

@@ -26,6 +26,7 @@
 #include "providers/container/extra_nics.h"
 #include "providers/container/machine_files.h"
 #include "providers/container/machine_keys.h"
+#include "providers/container/state_masks.h"
 #include "providers/container/supervisor_config.h"
 #include "providers/container/supervisor_spawn.h"
 #include "ssh/keys.h"
@@ -238,6 +239,7 @@ Result<> ContainerProvider::up(const MachineContext& m) {
     c.nics = m.nics;
     TRY(use_project_hosts(m.state_dir, files.upper(), c.hostname, id_offset, !m.nics.empty(),
                           c.binds));
+    c.masked = state_masks(m.state_dir, c.binds);
     // no_new_privs makes setuid binaries inert: a non-root SSH user needs sudo to provision.
     c.no_new_privs = options_.no_new_privs && user == "root";
     c.user_namespace = options_.user_namespace;

@@ -42,7 +42,7 @@ MountOp mount(std::string source, std::string target, std::string fstype, unsign
 }
 // Binds a /proc entry onto itself and makes it read-only.
 void read_only_proc(std::vector<MountOp>& ops, const std::string& target, bool recursive = false) {
-    ops.push_back({MountOp::Kind::Mount, target, target, "", MS_BIND | (recursive ? MS_REC : 0u), "",
+    ops.push_back({MountOp::Kind::Mount, target, target, "", MS_BIND | (recursive ? static_cast<unsigned long>(MS_REC) : 0ul), "",
                    false, true});
     ops.push_back({MountOp::Kind::Remount, "", target, "",
                    MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "", false,
@@ -135,6 +135,11 @@ Result<std::vector<MountOp>> plan_rootfs(const RootfsInputs& in) {
             ops.push_back(
                 {K::Remount, "", target, "", MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, ""});
     }
+    // Optional: a masked path the host has not made (yet) needs no hiding.
+    for (auto& path : in.masked)
+        ops.push_back({K::Mount, "tmpfs", TRY(normalize_target(path)), "tmpfs",
+                       MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0555,size=4k", false,
+                       true});
     return ops;
 }
 

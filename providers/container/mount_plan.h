@@ -14,6 +14,7 @@
 //                console (the supervisor's pty), pts (private devpts), ptmx -> pts/ptmx,
 //                shm (tmpfs), fd/stdin/stdout/stderr -> /proc/self/fd
 //   synced folders, bind-mounted (recursively) in order of depth
+//   masked paths  an empty read-only tmpfs over each (the project's .envstate under /env)
 #include <string>
 #include <vector>
 
@@ -52,6 +53,9 @@ struct MountOp {
 
 struct RootfsInputs {
     std::vector<BindMount> binds;
+    // Absolute paths inside the container, under a synced folder, hidden by an empty
+    // read-only tmpfs once the folders are bound.
+    std::vector<std::string> masked;
     std::vector<CgroupMount> cgroups;
     bool cgroup_v2 = false;  // one cgroup2 mount at sys/fs/cgroup instead of a tmpfs of v1 mounts
     bool console = false;    // bind the supervisor's pty at dev/console (source filled in later)

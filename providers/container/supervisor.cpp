@@ -60,6 +60,7 @@ private:
         if (cfg_.user_namespace) TRY(console_->give_to(cfg_.id_base, cfg_.id_base));
         RootfsInputs in;
         in.binds = cfg_.binds;
+        in.masked = cfg_.masked;
         in.cgroups = cgroup_->inner_mounts();
         in.cgroup_v2 = cgroup_->v2();
         in.console = true;

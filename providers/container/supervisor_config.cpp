@@ -19,6 +19,7 @@ std::string to_json(const SupervisorConfig& c) {
     for (auto& b : c.binds)
         j["binds"].push_back(
             {{"source", b.source}, {"target", b.target}, {"readonly", b.readonly}});
+    j["masked"] = c.masked;
     j["cgroup_name"] = c.cgroup_name;
     j["limits"] = {{"cpuset", c.limits.cpuset},
                    {"cpu_quota_us", c.limits.cpu_quota_us},
@@ -62,6 +63,7 @@ Result<SupervisorConfig> config_from_json(const std::string& text) {
         c.lower_dir = j.at("lower_dir");
         for (auto& b : j.at("binds"))
             c.binds.push_back({b.at("source"), b.at("target"), b.value("readonly", false)});
+        c.masked = j.value("masked", std::vector<std::string>{});
         c.cgroup_name = j.at("cgroup_name");
         auto& l = j.at("limits");
         c.limits.cpuset = l.at("cpuset");

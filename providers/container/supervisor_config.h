@@ -28,6 +28,7 @@ struct SupervisorConfig {
     std::string state_dir;  // absolute
     std::string lower_dir;  // the box's rootfs, read-only lower layer
     std::vector<BindMount> binds;
+    std::vector<std::string> masked;  // see RootfsInputs::masked
     std::string cgroup_name;
     CgroupLimits limits;
     // Exec'd as pid 1 when set (the box's own init); otherwise our small init runs command.

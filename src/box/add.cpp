@@ -238,6 +238,7 @@ Result<InstalledBox> add(const Store& store, const AddOptions& o) {
 
     ExtractPolicy policy = policy_for(meta);
     policy.progress = o.download.progress;
+    policy.progress_sink = o.download.progress_sink;
     struct statvfs vfs;
     if (::statvfs(store.root().c_str(), &vfs) == 0)
         policy.max_total_bytes = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;

@@ -199,7 +199,8 @@ Result<FetchResult> Downloader::fetch(const std::string& url, const std::string&
 
     std::optional<Progress> progress;
     if (opts_.progress)
-        progress.emplace(opts_.label.empty() ? last_component(url) : opts_.label, 0);
+        progress.emplace(opts_.label.empty() ? last_component(url) : opts_.label, 0,
+                         opts_.progress_sink);
     t.progress = progress ? &*progress : nullptr;
 
     FetchResult res;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "util/error.h"
+#include "util/progress.h"
 
 namespace env::box {
 
@@ -18,6 +19,10 @@ struct DownloadOptions {
     int retries = 3;
     bool progress = true;  // a bar on a TTY, plain lines otherwise (util/progress.h)
     std::string label;     // shown before the bar; the URL's last component when empty
+    // When set (and progress is on), the progress goes to it as one-line summaries instead
+    // of a bar on stderr: `env up` shows them in the machine's status row. box::add hands
+    // it on to the extraction too.
+    ProgressSink progress_sink;
 };
 
 struct FetchResult {

@@ -121,7 +121,7 @@ Result<ExtractStats> extract_secure(const std::string& archive_path, const std::
     std::optional<Progress> progress;
     // Small boxes unpack in a blink: a bar (or ten log lines) would only be noise.
     if (policy.progress && ::stat(archive_path.c_str(), &ast) == 0 && ast.st_size > (64 << 20))
-        progress.emplace("extracting", static_cast<uint64_t>(ast.st_size));
+        progress.emplace("extracting", static_cast<uint64_t>(ast.st_size), policy.progress_sink);
     struct AbandonOnError {
         std::optional<Progress>& p;
         ~AbandonOnError() {

@@ -16,6 +16,7 @@
 
 #include "box/metadata.h"
 #include "util/error.h"
+#include "util/progress.h"
 
 namespace env::box {
 
@@ -24,7 +25,8 @@ struct ExtractPolicy {
     bool devices_in_rootfs_dev = false;  // allow device nodes and FIFOs under <rootfs>/dev
     bool preserve_owner = false;         // chown to the archive's numeric ids (needs root)
     uint64_t max_total_bytes = 0;        // 0: no limit
-    bool progress = false;
+    bool progress = false;               // for boxes over 64 MiB: a bar, or lines (util/progress.h)
+    ProgressSink progress_sink;          // set: summaries go there instead of stderr
 };
 
 struct ExtractStats {

@@ -17,6 +17,7 @@
 #include "core/project_hosts.h"
 #include "core/project_networks.h"
 #include "util/sys.h"
+#include "util/term.h"
 
 namespace env::core {
 namespace {
@@ -32,7 +33,8 @@ Result<UniqueFd> lock_box_add(const std::string& name) {
     return fd;
 }
 
-Result<box::InstalledBox> find_box(const envfile::Machine& m, const std::string& provider) {
+Result<box::InstalledBox> find_box(const envfile::Machine& m, const std::string& provider,
+                                   const std::function<void(std::string_view)>& on_step) {
     auto found = box::resolve(m.box.name, m.box.constraint, provider);
     if (found || found.error().kind() != ErrorKind::NotFound || m.box_url.empty()) return found;
     // Machines coming up at once may all lack the same box: the first adds it while the
@@ -46,6 +48,15 @@ Result<box::InstalledBox> find_box(const envfile::Machine& m, const std::string&
     add.source = m.box_url;
     add.constraint = m.box.constraint;
     add.provider = provider;
+    if (on_step) {
+        // The download's progress goes to the machine's row: a bar of its own would be drawn
+        // across the rows, and its plain lines would not name the machine. The CLI's board
+        // redraws its rows in place when stderr is a terminal and appends lines otherwise.
+        add.download.label = "downloading";
+        add.download.progress_sink = {
+            .report = [&](const std::string& s) { on_step("adding box " + m.box.name + ": " + s); },
+            .live = term::is_tty(2)};
+    }
     auto added = box::add(box::Store::user(), add);
     if (!added) return std::unexpected(added.error().context("adding box " + m.box.name));
     return box::resolve(m.box.name, m.box.constraint, provider);
@@ -70,7 +81,7 @@ Result<UpResult> up_machine(const Project& p, const envfile::Machine& m, const U
     }
     if (!h.record) {
         step("finding box " + m.box.name);
-        auto box = TRY(find_box(m, h.provider->name()));
+        auto box = TRY(find_box(m, h.provider->name(), o.on_step));
         MachineRecord r;
         r.provider = h.provider->name();
         r.box = box.name;

@@ -46,3 +46,19 @@ TEST_CASE("a container cannot change the host kernel's settings through /proc", 
           "checked\n");
     CHECK(std::ifstream("/proc/sys/net/ipv4/ip_forward").get() != EOF);  // host file untouched
 }
+
+TEST_CASE("a machine sees the project at /env but not the keys and state in its .envstate",
+          "[root][e2e]") {
+    E2E_SKIP_UNLESS_USABLE();
+    E2eProject p("machines:\n  a:\n    box: busybox\n  b:\n    box: busybox\n");
+    auto up = p.env("up");
+    INFO(up.err);
+    REQUIRE(up.status == 0);
+    CHECK(p.ssh("a", "[ -f /env/Envfile ] && echo shared") == "shared\n");
+    // b's private key is on the host, in the folder a's /env shows, but not to a.
+    REQUIRE(std::ifstream(p.dir() + "/.envstate/machines/b/ssh/id_ed25519").good());
+    CHECK(p.ssh("a", "ls -A /env/.envstate | wc -l; touch /env/.envstate/x 2>/dev/null "
+                     "&& echo wrote || echo refused") == "0\nrefused\n");
+    // The host's view is untouched, and env goes on working from it.
+    CHECK(p.env("status").status == 0);
+}

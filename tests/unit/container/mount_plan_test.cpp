@@ -139,3 +139,18 @@ TEST_CASE("/proc/sys is read-only but for net/, and host-kernel files are hidden
         CHECK(m->optional);
     }
 }
+
+TEST_CASE("masked paths are an empty read-only tmpfs laid over the synced folders",
+          "[container]") {
+    RootfsInputs in;
+    in.binds = {{"/p", "/env", false}};
+    in.masked = {"/env/.envstate"};
+    auto ops = plan_rootfs(in).value();
+    auto* mask = find(ops, "env/.envstate");
+    REQUIRE(mask);
+    CHECK(mask->fstype == "tmpfs");
+    CHECK((mask->flags & MS_RDONLY) != 0);
+    CHECK(mask->optional);  // nothing to hide before the first up made it
+    CHECK(index_of(ops, "env") < index_of(ops, "env/.envstate"));
+    CHECK_FALSE(plan_rootfs({.binds = in.binds, .masked = {"/env/../etc"}}));
+}
