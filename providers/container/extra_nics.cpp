@@ -79,7 +79,8 @@ Result<std::unique_ptr<ExtraNics>> ExtraNics::attach(const std::vector<provider:
         }
         if (!r) return std::unexpected(r.error().context("network '" + n.network + "'"));
     }
-    nlohmann::json leased = nlohmann::json::object();
+    out->leases_json_ = leases_json;
+    std::vector<std::pair<const provider::Nic*, net::DhcpLease>> leases;
     TRY(in_netns_of(init_pid, [&]() -> Result<> {
         auto nl = TRY(net::Netlink::open());
         for (auto& n : nics) {
@@ -93,7 +94,7 @@ Result<std::unique_ptr<ExtraNics>> ExtraNics::attach(const std::vector<provider:
                 address =
                     envfile::format_ipv4(lease->address) + "/" + std::to_string(lease->prefix);
                 TRY(nl.add_address(n.name, address));
-                leased[n.name] = envfile::format_ipv4(lease->address);
+                leases.emplace_back(&n, *lease);
             }
             spdlog::info("{} on network '{}' ({}{}): {}{}", n.name, n.network,
                          n.macvlan ? "macvlan on " : "bridge ", n.link, address,
@@ -101,8 +102,44 @@ Result<std::unique_ptr<ExtraNics>> ExtraNics::attach(const std::vector<provider:
         }
         return {};
     }));
-    TRY(sys::write_file_atomic(leases_json, leased.dump() + "\n"));
+    for (auto& [n, lease] : leases) out->leased_[n->name] = envfile::format_ipv4(lease.address);
+    TRY(out->write_leases());  // no renewer runs yet: no lock needed
+    for (auto& [n, lease] : leases)
+        if (net::lease_schedule(lease)) TRY(out->start_renewer(*n, lease, init_pid));
     return out;
+}
+
+Result<> ExtraNics::record_lease(const std::string& nic, const std::optional<uint32_t>& address) {
+    std::lock_guard lock(leases_mu_);
+    if (address)
+        leased_[nic] = envfile::format_ipv4(*address);
+    else
+        leased_.erase(nic);
+    return write_leases();
+}
+
+Result<> ExtraNics::write_leases() const {
+    nlohmann::json j = nlohmann::json::object();
+    for (auto& [k, v] : leased_) j[k] = v;
+    return sys::write_file_atomic(leases_json_, j.dump() + "\n");
+}
+
+// The thread joins the container's namespace itself, for as long as the machine runs.
+Result<> ExtraNics::start_renewer(const provider::Nic& n, const net::DhcpLease& lease,
+                                  pid_t init_pid) {
+    auto ns = TRY(sys::open("/proc/" + std::to_string(init_pid) + "/ns/net", O_RDONLY));
+    net::RenewerConfig cfg;
+    cfg.ifname = n.name;
+    cfg.mac = n.mac;
+    cfg.acquire_timeout_ms = kDhcpTimeoutMs;
+    auto on_change = [this, nic = n.name, network = n.network](const auto& l) {
+        spdlog::info("{} on network '{}': DHCP address now {}", nic, network,
+                     l ? envfile::format_ipv4(l->address) : "none (lease lost)");
+        if (auto r = record_lease(nic, l ? std::optional(l->address) : std::nullopt); !r)
+            spdlog::error("recording the DHCP address of {}: {}", nic, r.error().what());
+    };
+    renewers_.push_back(TRY(net::DhcpRenewer::start(cfg, lease, std::move(ns), on_change)));
+    return {};
 }
 
 Result<> use_project_hosts(const std::string& state_dir, const std::string& upper,

@@ -10,14 +10,20 @@
 // addresses at boot (the child makes its namespace itself, so its pid is the handle); a thread that setns()es
 // into the container's namespace talks netlink and runs the DHCP client there
 // (net/dhcp_client.h), while our DHCP server for the machine (net/dhcp_server.h) answers on
-// the veth's host end for as long as the supervisor lives.
+// the veth's host end for as long as the supervisor lives. A finite lease (a LAN's server on
+// a bridged network) is renewed from then on by a net::DhcpRenewer whose thread lives in the
+// container's namespace until this object goes; an address it changes is written to
+// leases.json like the first.
 #include <sys/types.h>
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
+#include "net/dhcp_renewer.h"
 #include "net/dhcp_server.h"
 #include "provider/provider.h"
 #include "providers/container/mount_plan.h"
@@ -34,7 +40,17 @@ public:
                                                      const std::string& leases_json);
 
 private:
+    // Records nic's address (none: nullopt) and rewrites leases.json.
+    Result<> record_lease(const std::string& nic, const std::optional<uint32_t>& address);
+    Result<> write_leases() const;  // leased_ as JSON, {"eth1": "192.168.1.23"}
+    Result<> start_renewer(const provider::Nic& n, const net::DhcpLease& lease, pid_t init_pid);
+
     std::vector<std::unique_ptr<net::DhcpServer>> servers_;
+    std::mutex leases_mu_;  // renewers record from their threads
+    std::string leases_json_;
+    std::map<std::string, std::string> leased_;  // NIC name -> address
+    // Last: they call record_lease until they are destroyed, first.
+    std::vector<std::unique_ptr<net::DhcpRenewer>> renewers_;
 };
 
 // Deletes the host ends still present (deleting one end removes the pair). The kernel also

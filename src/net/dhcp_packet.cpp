@@ -56,6 +56,8 @@ std::vector<uint8_t> encode(const Message& m) {
     option32(v, 51, m.lease_secs);
     option32(v, 1, m.subnet_mask);
     option32(v, 3, m.router);
+    option32(v, 58, m.renew_secs);
+    option32(v, 59, m.rebind_secs);
     v.push_back(255);
     v.resize(std::max<size_t>(v.size(), 300), 0);  // BOOTP's minimum, which old relays expect
     return v;
@@ -89,6 +91,8 @@ std::optional<Message> decode(const uint8_t* p, size_t n) {
             if (code == 51) m.lease_secs = get32(d);
             if (code == 1) m.subnet_mask = get32(d);
             if (code == 3) m.router = get32(d);
+            if (code == 58) m.renew_secs = get32(d);
+            if (code == 59) m.rebind_secs = get32(d);
         }
         i += 2 + len;
     }
@@ -168,7 +172,8 @@ Result<> PacketSocket::send(const Mac& to, const std::vector<uint8_t>& datagram)
     return {};
 }
 
-Result<std::optional<Message>> PacketSocket::receive(uint16_t dport, int timeout_ms) const {
+Result<std::optional<Message>> PacketSocket::receive(uint16_t dport, int timeout_ms,
+                                                     int wake_fd) const {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     uint8_t buf[2048];
     for (;;) {
@@ -176,11 +181,11 @@ Result<std::optional<Message>> PacketSocket::receive(uint16_t dport, int timeout
                         deadline - std::chrono::steady_clock::now())
                         .count();
         if (left <= 0) return std::nullopt;
-        pollfd p{fd.get(), POLLIN, 0};
-        int r = ::poll(&p, 1, static_cast<int>(left));
+        pollfd p[2] = {{fd.get(), POLLIN, 0}, {wake_fd, POLLIN, 0}};  // poll skips fd -1
+        int r = ::poll(p, 2, static_cast<int>(left));
         if (r < 0 && errno == EINTR) continue;
         if (r < 0) return fail_errno("poll a packet socket");
-        if (r == 0) return std::nullopt;
+        if (r == 0 || p[1].revents) return std::nullopt;
         sockaddr_ll from{};
         socklen_t len = sizeof from;
         ssize_t n = ::recvfrom(fd.get(), buf, sizeof buf, MSG_DONTWAIT,

@@ -16,6 +16,7 @@
 namespace env::net::dhcp {
 
 constexpr uint16_t kServerPort = 67, kClientPort = 68;
+constexpr uint32_t kInfiniteLease = 0xffffffff;  // option 51's "infinity" (RFC 2132 9.2)
 enum Type : uint8_t {
     Discover = 1,
     Offer = 2,
@@ -35,6 +36,7 @@ struct Message {
     Mac chaddr{};
     uint8_t type = 0;  // option 53
     uint32_t requested_ip = 0, server_id = 0, lease_secs = 0, subnet_mask = 0, router = 0;
+    uint32_t renew_secs = 0, rebind_secs = 0;  // options 58 (T1) and 59 (T2); 0: not sent
 };
 
 std::vector<uint8_t> encode(const Message& m);
@@ -56,8 +58,8 @@ struct PacketSocket {
     static Result<PacketSocket> open(const std::string& ifname);
     Result<> send(const Mac& to, const std::vector<uint8_t>& datagram) const;
     // One DHCP message for port dport received from the link (not one we sent), or nullopt
-    // at the deadline.
-    Result<std::optional<Message>> receive(uint16_t dport, int timeout_ms) const;
+    // at the deadline, or as soon as wake_fd (an eventfd, when given) becomes readable.
+    Result<std::optional<Message>> receive(uint16_t dport, int timeout_ms, int wake_fd = -1) const;
 };
 
 }  // namespace env::net::dhcp

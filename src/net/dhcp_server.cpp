@@ -26,7 +26,9 @@ std::optional<dhcp::Message> DhcpServer::answer(const DhcpOffer& o, const dhcp::
     }
     if (r.type != dhcp::Nak) {
         r.yiaddr = o.address;
-        r.lease_secs = 0xffffffff;  // infinite (RFC 2132 section 9.2)
+        r.lease_secs = o.lease_secs;
+        r.renew_secs = o.renew_secs;
+        r.rebind_secs = o.rebind_secs;
         envfile::Cidr c{0, o.prefix};
         r.subnet_mask = c.mask();
     }

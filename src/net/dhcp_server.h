@@ -4,8 +4,9 @@
 // exactly what the machine sends, before the bridge) and answers only the machine's MAC,
 // with the address the core leased to it (dhcp_leases.h). So no daemon serves a bridge and
 // two machines' servers never answer the same client. DISCOVER -> OFFER, REQUEST -> ACK
-// (or NAK for another address), RFC 2131 section 4.3; the lease is infinite: the address
-// belongs to the machine until it is destroyed.
+// (or NAK for another address), RFC 2131 section 4.3; the lease is infinite unless the
+// offer says otherwise (tests of the renewal give short ones): the address belongs to the
+// machine until it is destroyed.
 #include <atomic>
 #include <memory>
 #include <string>
@@ -22,6 +23,8 @@ struct DhcpOffer {
     uint32_t address = 0;  // what the client gets
     int prefix = 24;
     uint32_t server_id = 0;  // the subnet's .1 (the host's address on host-only networks)
+    uint32_t lease_secs = dhcp::kInfiniteLease;
+    uint32_t renew_secs = 0, rebind_secs = 0;  // T1 and T2 (options 58, 59); 0: not sent
 };
 
 class DhcpServer {

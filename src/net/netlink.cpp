@@ -250,6 +250,14 @@ Result<> Netlink::move_to_netns_fd(const std::string& name, int netns_fd) {
 }
 
 Result<> Netlink::add_address(const std::string& name, const std::string& cidr) {
+    return change_address(true, name, cidr);
+}
+
+Result<> Netlink::delete_address(const std::string& name, const std::string& cidr) {
+    return change_address(false, name, cidr);
+}
+
+Result<> Netlink::change_address(bool add, const std::string& name, const std::string& cidr) {
     auto slash = cidr.find('/');
     std::string ip = cidr.substr(0, slash);
     int prefix = slash == std::string::npos ? 32 : std::atoi(cidr.c_str() + slash + 1);
@@ -260,7 +268,7 @@ Result<> Netlink::add_address(const std::string& name, const std::string& cidr) 
     ifa.ifa_family = AF_INET;
     ifa.ifa_prefixlen = static_cast<unsigned char>(prefix);
     ifa.ifa_index = static_cast<unsigned>(TRY(index_of(name)));
-    Message m(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+    Message m(add ? RTM_NEWADDR : RTM_DELADDR, add ? NLM_F_CREATE | NLM_F_EXCL : 0);
     m.put(ifa);
     m.attr(IFA_LOCAL, &a, sizeof a);
     m.attr(IFA_ADDRESS, &a, sizeof a);
@@ -272,7 +280,9 @@ Result<> Netlink::add_address(const std::string& name, const std::string& cidr) 
         };
         m.attr(IFA_BROADCAST, &brd, sizeof brd);
     }
-    return transact("add address " + cidr + " to " + name, m.bytes());
+    return transact(
+        (add ? "add address " + cidr + " to " : "delete address " + cidr + " from ") + name,
+        m.bytes());
 }
 
 Result<> Netlink::add_default_route(const std::string& gateway) {

@@ -47,6 +47,7 @@ public:
 
     // cidr: "192.168.56.1/24"
     Result<> add_address(const std::string& name, const std::string& cidr);
+    Result<> delete_address(const std::string& name, const std::string& cidr);
     Result<> add_default_route(const std::string& gateway);
 
     Result<int> index_of(const std::string& name) const;
@@ -68,6 +69,7 @@ private:
     Result<> transact(const std::string& what, std::vector<uint8_t>& msg);
     Result<> new_link(const std::string& what, const std::string& name, const std::string& kind,
                       const std::string& peer_or_parent, const LinkPlacement& at = {});
+    Result<> change_address(bool add, const std::string& name, const std::string& cidr);
     UniqueFd fd_;
     uint32_t seq_ = 1;
 };

@@ -73,13 +73,15 @@ TEST_CASE("busybox lab: every network type plus names and caps work and destroy 
     sh("ip link set lo up && ip link add labuplink0 type veth peer name labpeer0 && "
        "ip addr add 192.168.78.1/24 dev labpeer0 && ip link set labuplink0 up && "
        "ip link set labpeer0 up");
-    // The LAN's DHCP server, for db's bridged NIC: busybox udhcpd on the router's end.
+    // The LAN's DHCP server, for db's bridged NIC: busybox udhcpd on the router's end, with
+    // 4-second leases so that db's supervisor renews while the test runs (T1 2 s).
     env::test::TempDir lan;
     REQUIRE(env::sys::write_file_atomic(
         lan / "udhcpd.conf",
         "start 192.168.78.50\nend 192.168.78.60\ninterface labpeer0\n"
         "lease_file " +
-            lan / "leases" + "\npidfile " + lan / "pid" + "\noption subnet 255.255.255.0\n"));
+            lan / "leases" + "\npidfile " + lan / "pid" +
+            "\noption subnet 255.255.255.0\noption lease 4\n"));
     sh("touch " + lan / "leases" + " && busybox udhcpd -a 100 " + lan / "udhcpd.conf");
     AtExit stop_lan{"kill $(cat " + lan / "pid" + ") 2>/dev/null"};
     auto envfile =
@@ -137,6 +139,51 @@ TEST_CASE("busybox lab: every network type plus names and caps work and destroy 
     INFO(oom.out << oom.err);
     CHECK(oom.out.find("status 137") != std::string::npos);
     CHECK(trim(p.ssh("db", "echo alive")) == "alive");
+
+    // The 4-second LAN lease outlived two renewals (at 2 and 4 s) and db still holds it.
+    auto renewed = [&] {
+        auto log = env::sys::read_file(p.machine_dir("db") + "/supervisor.log").value_or("");
+        size_t n = 0;
+        for (auto at = log.find(" renewed for "); at != std::string::npos;
+             at = log.find(" renewed for ", at + 1))
+            ++n;
+        return n;
+    };
+    for (int i = 0; i < 60 && renewed() < 2; ++i) ::usleep(100'000);
+    CHECK(renewed() >= 2);
+    std::printf("busybox lab: db's 4 s LAN lease renewed %zu times\n", renewed());
+    CHECK(trim(p.ssh("db", "ip -4 -o addr show eth3 | awk \"{print \\$4}\" | cut -d/ -f1")) ==
+          lan_ip);
+
+    // The LAN's server restarts with another pool and no memory of db's lease: it ignores
+    // db's renewals (RFC 2131 4.3.2: no answer in RENEWING or REBINDING), so at the expiry
+    // db drops the address, DISCOVERs and gets one of the new pool, recorded in leases.json.
+    auto swap_at = std::chrono::steady_clock::now();
+    sh("kill $(cat " + lan / "pid" + ") && while kill -0 $(cat " + lan / "pid" +
+       ") 2>/dev/null; do sleep 0.05; done");
+    REQUIRE(env::sys::write_file_atomic(
+        lan / "udhcpd2.conf",
+        "start 192.168.78.70\nend 192.168.78.80\ninterface labpeer0\nlease_file " +
+            lan / "leases2" + "\npidfile " + lan / "pid" +
+            "\noption subnet 255.255.255.0\noption lease 60\n"));
+    sh("touch " + lan / "leases2" + " && busybox udhcpd -a 100 " + lan / "udhcpd2.conf");
+    auto leased_eth3 = [&] { return json_field(p.machine_dir("db") + "/leases.json", "eth3"); };
+    for (int i = 0; i < 80 && leased_eth3().find("192.168.78.7") == std::string::npos; ++i)
+        ::usleep(100'000);
+    auto new_ip = leased_eth3();
+    INFO("db's leases.json after the swap: " << new_ip);
+    REQUIRE(new_ip.size() > 2);
+    new_ip = new_ip.substr(1, new_ip.size() - 2);
+    last = std::atoi(new_ip.c_str() + std::min<size_t>(new_ip.size(), 11));
+    CHECK((last >= 70 && last <= 80));
+    std::printf("busybox lab: db moved from %s to %s %lld ms after its LAN server forgot it\n",
+                lan_ip.c_str(), new_ip.c_str(),
+                static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::steady_clock::now() - swap_at)
+                                           .count()));
+    CHECK(trim(p.ssh("db", "ip -4 -o addr show eth3 | awk \"{print \\$4}\"")) ==
+          new_ip + "/24");  // the old address is gone from the link
+    CHECK(sh("curl -sS -m 3 http://" + new_ip + "/") == "db db\n");
 
     // A restart keeps the DHCP lease; a halted machine's veths go, its network stays.
     auto links_up = sh("ip -o link show | wc -l");
