@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -103,7 +104,7 @@ std::optional<Message> decode(const uint8_t* p, size_t n) {
 std::vector<uint8_t> wrap_udp(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
                               const std::vector<uint8_t>& payload) {
     size_t total = 28 + payload.size();
-    std::vector<uint8_t> v(28, 0);
+    std::vector<uint8_t> v(total, 0);
     v[0] = 0x45;  // IPv4, 5-word header
     v[2] = uint8_t(total >> 8);
     v[3] = uint8_t(total);
@@ -118,7 +119,7 @@ std::vector<uint8_t> wrap_udp(uint32_t src, uint32_t dst, uint16_t sport, uint16
     v[20] = uint8_t(sport >> 8), v[21] = uint8_t(sport);
     v[22] = uint8_t(dport >> 8), v[23] = uint8_t(dport);
     v[24] = uint8_t(udp >> 8), v[25] = uint8_t(udp);
-    v.insert(v.end(), payload.begin(), payload.end());
+    std::copy(payload.begin(), payload.end(), v.begin() + 28);
     return v;
 }
 
@@ -135,7 +136,7 @@ std::optional<std::vector<uint8_t>> unwrap_udp(const uint8_t* p, size_t n, uint1
 }
 
 std::optional<Mac> parse_mac(const std::string& s) {
-    Mac m;
+    Mac m{};
     if (std::sscanf(s.c_str(), "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &m[0], &m[1], &m[2], &m[3], &m[4],
                     &m[5]) != 6)
         return std::nullopt;
