@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include <map>
-#include <nlohmann/json.hpp>
 
+#include "core/machine_addresses.h"
 #include "core/machine_handle.h"
 #include "core/machine_record.h"
 #include "util/sys.h"
@@ -14,25 +14,8 @@
 namespace env::core {
 namespace {
 
-// network name -> the machine's address on it, for the machines that exist.
+// network name -> the machine's address on it (machine_addresses.h).
 using Addresses = std::map<std::string, std::string>;
-
-Addresses addresses_of(const Project& p, const envfile::Machine& m) {
-    Addresses out;
-    nlohmann::json leases;
-    if (auto text = sys::read_file(p.machine_dir(m.name) + "/leases.json"))
-        leases = nlohmann::json::parse(*text, nullptr, false);
-    int eth = 0;
-    for (auto& a : m.networks) {
-        if (p.envfile.networks.at(a.network).type == envfile::NetworkType::Nat) continue;
-        std::string nic = "eth" + std::to_string(++eth);
-        if (!a.ip.empty())
-            out[a.network] = a.ip;
-        else if (leases.is_object() && leases.contains(nic) && leases[nic].is_string())
-            out[a.network] = leases[nic].get<std::string>();
-    }
-    return out;
-}
 
 std::string names_of(const envfile::Machine& m) {
     std::string h = m.hostname.empty() ? m.name : m.hostname;
@@ -79,7 +62,7 @@ Result<> update_project_hosts(const Project& p, const std::string& coming) {
         auto rec = load_record(p.machine_dir(m.name));
         bool going = sys::exists(destroying_marker(p, m.name));  // its dir is being removed
         if (m.name == coming || (rec && rec->has_value() && !going))
-            all.emplace_back(&m, addresses_of(p, m));
+            all.emplace_back(&m, machine_addresses(p, m));
     }
     // The last machine gone: the lock goes too, so that .envstate can (destroy_machine).
     if (all.empty()) ::unlink((p.state_dir + "/hosts.lock").c_str());

@@ -122,6 +122,13 @@ TEST_CASE("busybox lab: every network type plus names and caps work and destroy 
     int last = std::atoi(lan_ip.c_str() + std::min<size_t>(lan_ip.size(), 11));
     CHECK((last >= 50 && last <= 60));
     CHECK(sh("curl -sS -m 3 http://" + lan_ip + "/") == "db db\n");
+    // `env status` lists each machine's addresses, static and leased, as containerlab does.
+    auto status = p.env("status");
+    INFO(status.out);
+    CHECK(status.out.find("192.168.77.10 (front), 10.77.0.10 (back), 192.168.78.10 (lan)") !=
+          std::string::npos);
+    CHECK(status.out.find("10.77.0.20 (back), 192.168.77.100 (front), " + lan_ip + " (lan)") !=
+          std::string::npos);
 
     // Caps from inside: cpus: 1 -> one CPU; cpu_cap 50% -> a 2 s busy loop gets about 1 s of
     // CPU; memory 64M -> an allocation past it is killed inside, the machine lives on.
