@@ -173,20 +173,27 @@ Result<> PacketSocket::send(const Mac& to, const std::vector<uint8_t>& datagram)
     return {};
 }
 
+Result<bool> wait_readable(int fd, int wake_fd, std::chrono::steady_clock::time_point deadline) {
+    for (;;) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        deadline - std::chrono::steady_clock::now())
+                        .count();
+        if (left <= 0) return false;
+        pollfd p[2] = {{fd, POLLIN, 0}, {wake_fd, POLLIN, 0}};  // poll skips fd -1
+        int r = ::poll(p, 2, static_cast<int>(left));
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return fail_errno("poll a DHCP socket");
+        if (r == 0 || p[1].revents) return false;
+        return true;
+    }
+}
+
 Result<std::optional<Message>> PacketSocket::receive(uint16_t dport, int timeout_ms,
                                                      int wake_fd) const {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     uint8_t buf[2048];
     for (;;) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        deadline - std::chrono::steady_clock::now())
-                        .count();
-        if (left <= 0) return std::nullopt;
-        pollfd p[2] = {{fd.get(), POLLIN, 0}, {wake_fd, POLLIN, 0}};  // poll skips fd -1
-        int r = ::poll(p, 2, static_cast<int>(left));
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) return fail_errno("poll a packet socket");
-        if (r == 0 || p[1].revents) return std::nullopt;
+        if (!TRY(wait_readable(fd.get(), wake_fd, deadline))) return std::nullopt;
         sockaddr_ll from{};
         socklen_t len = sizeof from;
         ssize_t n = ::recvfrom(fd.get(), buf, sizeof buf, MSG_DONTWAIT,

@@ -5,6 +5,7 @@
 // so both build whole IP datagrams and send them to a MAC address.
 // Addresses are host byte order uint32_t, as envfile::parse_ipv4 returns them.
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -49,6 +50,10 @@ std::vector<uint8_t> wrap_udp(uint32_t src, uint32_t dst, uint16_t sport, uint16
 std::optional<std::vector<uint8_t>> unwrap_udp(const uint8_t* p, size_t n, uint16_t dport);
 
 std::optional<Mac> parse_mac(const std::string& s);
+
+// Waits until fd is readable (true), or returns false at the deadline or as soon as wake_fd
+// (an eventfd; -1: none) is readable: the receive loops of both DHCP sockets.
+Result<bool> wait_readable(int fd, int wake_fd, std::chrono::steady_clock::time_point deadline);
 
 // A packet socket (SOCK_DGRAM: the kernel adds the Ethernet header) for IPv4 on one link of
 // the caller's network namespace.

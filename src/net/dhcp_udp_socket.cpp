@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
 
 #include <chrono>
@@ -46,15 +45,7 @@ Result<std::optional<Message>> UdpSocket::reply_to(uint32_t xid, const Mac& chad
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     uint8_t buf[1500];
     for (;;) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        deadline - std::chrono::steady_clock::now())
-                        .count();
-        if (left <= 0) return std::nullopt;
-        pollfd p[2] = {{fd.get(), POLLIN, 0}, {wake_fd, POLLIN, 0}};  // poll skips fd -1
-        int r = ::poll(p, 2, static_cast<int>(left));
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) return fail_errno("poll the DHCP socket");
-        if (r == 0 || p[1].revents) return std::nullopt;
+        if (!TRY(wait_readable(fd.get(), wake_fd, deadline))) return std::nullopt;
         ssize_t n = ::recv(fd.get(), buf, sizeof buf, MSG_DONTWAIT);
         if (n < 0) {
             if (errno == EAGAIN || errno == EINTR) continue;
