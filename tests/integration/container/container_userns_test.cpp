@@ -66,3 +66,35 @@ ps -o pid > /ps; touch /done; exec sleep 100000
     CHECK(m.leftovers().empty());
     CHECK_FALSE(test::pid_alive(st.init));
 }
+
+TEST_CASE("in user-namespace mode the project is at /env and its .envstate hidden",
+          "[root][container]") {
+    if (auto why = test::container_skip_reason(); !why.empty()) {
+        WARN("skipped: " << why);
+        return;
+    }
+    container::ContainerOptions opts;
+    opts.user_namespace = true;
+    // The container's root (host uid 100000) reports into the upper layer: /env is the
+    // host's, it may read but not write there.
+    test::ContainerMachine m(R"(ls /env > /listing; ls -A /env/.envstate | wc -l > /state
+touch /env/.envstate/x 2>/dev/null; echo $? > /write_rc; touch /done; exec sleep 100000
+)",
+                             opts);
+    if (auto why = m.provider->usable(); !why) {
+        WARN("skipped: " << why.error().what());
+        return;
+    }
+    REQUIRE(::chmod(m.dir.c_str(), 0755) == 0);  // mkdtemp's 0700: searchable, as a project is
+    REQUIRE(sys::write_file_atomic(m.project_dir + "/hello", "hi\n"));
+    auto up = m.provider->up(m.ctx);
+    INFO(sys::read_file(m.state_dir + "/supervisor.log").value_or(""));
+    REQUIRE(up);
+    const std::string upper = ".envstate/machines/m1/upper/";
+    REQUIRE(m.wait_for(upper + "done"));
+    CHECK(m.read(upper + "listing") == "hello\n");  // the project's files are shared
+    CHECK(m.read(upper + "state") == "0\n");
+    CHECK(m.read(upper + "write_rc") != "0\n");
+    REQUIRE(m.provider->destroy(m.ctx));
+    CHECK(m.leftovers().empty());
+}
