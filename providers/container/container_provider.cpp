@@ -248,8 +248,8 @@ Result<> ContainerProvider::up(const MachineContext& m) {
     c.capabilities = default_capabilities();
     TRY(replace_file(files.config(), to_json(c)));
 
-    ssh_hold.release();  // the supervisor's NAT binds it now
-    auto ok = spawn_supervisor(exe, m.state_dir, options_.start_timeout_ms);
+    // The supervisor inherits the held port and lets it go only when its NAT binds it.
+    auto ok = spawn_supervisor(exe, m.state_dir, options_.start_timeout_ms, ssh_hold.hand_over());
     if (!ok) return std::unexpected(ok.error().context("starting machine " + spec.name));
     return {};
 }

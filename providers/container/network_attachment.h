@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "net/port_allocator.h"
 #include "providers/container/supervisor_config.h"
 #include "util/error.h"
 #include "util/unique_fd.h"
@@ -26,6 +27,9 @@ struct TapDevice {
     std::string gateway = "10.0.2.2";
     std::string dns = "10.0.2.3";
     std::vector<PortForwardConfig> forwards;  // host 127.0.0.1:<port> -> guest port
+    // Host ports the provider chose and still holds bound (the SSH forward's), each let go
+    // by the NAT just before it binds the same port (net/port_allocator.h).
+    std::vector<net::PortReservation> held_ports;
 };
 
 class NetworkAttachment {

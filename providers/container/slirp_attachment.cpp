@@ -18,7 +18,10 @@ Result<> SlirpAttachment::start(TapDevice tap) {
         fwd.host_port = f.host_port;
         fwd.guest_ip = tap.guest_address;
         fwd.guest_port = f.guest_port;
-        if (auto r = stack->add_forward(fwd); !r)
+        net::PortReservation* held = nullptr;
+        for (auto& h : tap.held_ports)
+            if (h.held() && h.port() == fwd.host_port && fwd.proto == net::Proto::Tcp) held = &h;
+        if (auto r = stack->add_forward(fwd, held); !r)
             return std::unexpected(r.error().context(
                 "forward " + fwd.host_ip + ":" + std::to_string(fwd.host_port) + "/" + f.protocol +
                 " -> guest port " + std::to_string(fwd.guest_port)));

@@ -31,8 +31,11 @@ constexpr int kStartTimeoutMs = 30000;
 
 class Supervisor {
 public:
-    Supervisor(SupervisorConfig cfg, const NetworkAttachmentFactory& network)
-        : cfg_(std::move(cfg)), files_{cfg_.state_dir}, network_factory_(network) {}
+    Supervisor(SupervisorConfig cfg, const NetworkAttachmentFactory& network, UniqueFd held_port)
+        : cfg_(std::move(cfg)),
+          files_{cfg_.state_dir},
+          network_factory_(network),
+          held_port_(std::move(held_port)) {}
 
     // Everything up to "init is running". On failure, undoes what it did.
     Result<> start() {
@@ -101,6 +104,7 @@ private:
             dev.fd = std::move(tap);
             dev.name = "eth0";
             dev.forwards = cfg_.forwards;
+            if (held_port_) dev.held_ports.push_back(TRY(net::adopt_port(std::move(held_port_))));
             TRY(network_->start(std::move(dev)));
         }
         TRY(pid_file_->update({::getpid(), init_pid_}));
@@ -116,6 +120,7 @@ private:
     SupervisorConfig cfg_;
     MachineFiles files_;
     const NetworkAttachmentFactory& network_factory_;
+    UniqueFd held_port_;  // until the NAT takes the port over; closed with us otherwise
     std::optional<PidFile> pid_file_;
     std::unique_ptr<Cgroup> cgroup_;
     std::optional<Console> console_;
@@ -287,7 +292,7 @@ void Supervisor::teardown() {
 }  // namespace
 
 int run_supervisor(const std::string& state_dir, int ready_fd,
-                   const NetworkAttachmentFactory& network) {
+                   const NetworkAttachmentFactory& network, UniqueFd held_port) {
     auto report = [&](const std::string& line) {
         if (ready_fd < 0) return;
         (void)sys::write_all(ready_fd, line);
@@ -316,7 +321,7 @@ int run_supervisor(const std::string& state_dir, int ready_fd,
 
     spdlog::info("supervisor {} starting machine {} of project {}", ::getpid(), cfg->machine,
                  cfg->project);
-    Supervisor sup(std::move(*cfg), network);
+    Supervisor sup(std::move(*cfg), network, std::move(held_port));
     if (auto ok = sup.start(); !ok) {
         spdlog::error("{}", ok.error().what());
         report("error: " + ok.error().what() + "\n");

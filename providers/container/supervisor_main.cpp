@@ -1,7 +1,9 @@
-// env-container-supervisor <state_dir> [--ready-fd N] [--detach]
+// env-container-supervisor <state_dir> [--ready-fd N] [--held-port-fd N] [--detach]
 // Started by the container provider; see supervisor.h. Its stdout/stderr are the machine's
 // supervisor.log. --detach: fork first and let the started process exit at once, so the
 // supervisor is not the child of whoever started it (they wait for that exit).
+// --held-port-fd: a bound socket holding the SSH forward's host port (supervisor.h).
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,11 +21,13 @@
 
 int main(int argc, char** argv) {
     std::string state_dir;
-    int ready_fd = -1;
+    int ready_fd = -1, held_port_fd = -1;
     bool detach = false;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--ready-fd") == 0 && i + 1 < argc)
             ready_fd = std::atoi(argv[++i]);
+        else if (std::strcmp(argv[i], "--held-port-fd") == 0 && i + 1 < argc)
+            held_port_fd = std::atoi(argv[++i]);
         else if (std::strcmp(argv[i], "--detach") == 0)
             detach = true;
         else
@@ -31,7 +35,8 @@ int main(int argc, char** argv) {
     }
     if (state_dir.empty()) {
         std::fprintf(stderr,
-                     "usage: env-container-supervisor STATE_DIR [--ready-fd N] [--detach]\n");
+                     "usage: env-container-supervisor STATE_DIR [--ready-fd N] [--held-port-fd N] "
+                     "[--detach]\n");
         return 2;
     }
     if (detach) {
@@ -55,5 +60,9 @@ int main(int argc, char** argv) {
         -> std::unique_ptr<env::container::NetworkAttachment> {
         return std::make_unique<env::container::SlirpAttachment>(c.hostname);
     };
-    return env::container::run_supervisor(state_dir, ready_fd, network);
+    // Not into the container: only this process may hold the port, so that letting it go
+    // frees it.
+    if (held_port_fd >= 0) ::fcntl(held_port_fd, F_SETFD, FD_CLOEXEC);
+    return env::container::run_supervisor(state_dir, ready_fd, network,
+                                          env::UniqueFd(held_port_fd));
 }

@@ -62,7 +62,7 @@ Result<std::string> find_supervisor_executable() {
 }
 
 Result<> spawn_supervisor(const std::string& executable, const std::string& state_dir,
-                          int timeout_ms) {
+                          int timeout_ms, UniqueFd held_port) {
     MachineFiles files{state_dir};
     // Everything the children need is prepared here: between fork and exec only
     // async-signal-safe calls happen, as the caller may have threads.
@@ -71,10 +71,20 @@ Result<> spawn_supervisor(const std::string& executable, const std::string& stat
     int p[2];
     if (::pipe2(p, O_CLOEXEC) != 0) return fail_errno("pipe");
     UniqueFd ready_r(p[0]), ready_w(p[1]);
+    // The child's dup2s go to fds 0..4 in order; a source that is itself one of those
+    // (fd 3 for the held port, say, or 0 when we were started without stdin) would be
+    // overwritten before its turn. Above them, none is.
+    for (UniqueFd* fd : {&devnull, &log, &ready_w, &held_port})
+        if (*fd && fd->get() <= 4) {
+            UniqueFd high(::fcntl(fd->get(), F_DUPFD_CLOEXEC, 10));
+            if (!high) return fail_errno("dup a descriptor for the supervisor");
+            *fd = std::move(high);
+        }
     // posix_spawn (vfork semantics: the CLI's large address space is not copied) starts the
     // supervisor in a session of its own; --detach makes it fork once more and let this
     // child exit at once, so the machine's supervisor is nobody's child in our session.
     std::vector<std::string> args = {executable, state_dir, "--ready-fd", "3", "--detach"};
+    if (held_port) args.insert(args.end() - 1, {"--held-port-fd", "4"});
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -89,7 +99,8 @@ Result<> spawn_supervisor(const std::string& executable, const std::string& stat
     ::posix_spawn_file_actions_adddup2(&fa, log.get(), 1);
     ::posix_spawn_file_actions_adddup2(&fa, log.get(), 2);
     ::posix_spawn_file_actions_adddup2(&fa, ready_w.get(), 3);
-    ::posix_spawn_file_actions_addclosefrom_np(&fa, 4);
+    if (held_port) ::posix_spawn_file_actions_adddup2(&fa, held_port.get(), 4);
+    ::posix_spawn_file_actions_addclosefrom_np(&fa, held_port ? 5 : 4);
     ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
     pid_t child = -1;
     int spawn_errno = ::posix_spawn(&child, executable.c_str(), &fa, &attr, argv.data(), environ);
@@ -100,6 +111,7 @@ Result<> spawn_supervisor(const std::string& executable, const std::string& stat
         return fail_errno("execute the supervisor " + executable);
     }
     ready_w.reset();
+    held_port.reset();  // the supervisor has its own copy now
     int status = 0;
     while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }

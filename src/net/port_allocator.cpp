@@ -59,6 +59,16 @@ Result<PortReservation> reserve_port(Proto proto, const std::string& host_ip, in
                                      std::to_string(last));
 }
 
+Result<PortReservation> adopt_port(UniqueFd bound) {
+    sockaddr_in a{};
+    socklen_t len = sizeof a;
+    if (::getsockname(bound.get(), reinterpret_cast<sockaddr*>(&a), &len) != 0)
+        return fail_errno("getsockname of an inherited port");
+    if (a.sin_family != AF_INET || a.sin_port == 0)
+        return fail(ErrorKind::Invalid, "the inherited socket holds no IPv4 port");
+    return PortReservation(ntohs(a.sin_port), std::move(bound));
+}
+
 Result<PortReservation> reserve_exact_port(Proto proto, const std::string& host_ip, int port) {
     if (port < 1 || port > 65535)
         return fail(ErrorKind::Invalid, "bad port " + std::to_string(port));

@@ -325,12 +325,22 @@ Result<> SlirpStack::add_forward(const HostForward& f, PortReservation* reservat
     in_addr host = TRY(parse_ip(f.host_ip));
     in_addr guest = TRY(parse_ip(f.guest_ip));
     return impl_->call([&]() -> Result<> {
+        // Only copies of our own socket can hold a reserved port: nothing else could bind it
+        // meanwhile, nor pick it for a connection. They go as soon as their processes run,
+        // which on a loaded host (sixteen machines starting) can take milliseconds.
+        const bool reserved = reservation && reservation->held();
         if (reservation) reservation->release();
-        if (slirp_add_hostfwd(impl_->slirp, f.proto == Proto::Udp, host, f.host_port, guest,
-                              f.guest_port) != 0)
+        auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+        while (slirp_add_hostfwd(impl_->slirp, f.proto == Proto::Udp, host, f.host_port, guest,
+                                 f.guest_port) != 0) {
+            if (reserved && errno == EADDRINUSE && std::chrono::steady_clock::now() < give_up) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                continue;
+            }
             return fail(ErrorKind::Busy, std::string("cannot forward ") + to_string(f.proto) + " " +
                                              f.host_ip + ":" + std::to_string(f.host_port) +
                                              " to the guest: the host port is in use");
+        }
         return {};
     });
 }

@@ -62,7 +62,9 @@ public:
     void set_sink(FrameSink* sink);
 
     // Binds host_ip:host_port and forwards it. With a reservation (port_allocator.h), the
-    // reserved socket is released just before libslirp binds the port.
+    // reserved socket is released just before libslirp binds the port; copies of it that
+    // other processes still hold for a moment (the CLI that handed it over, and children it
+    // spawned meanwhile, close theirs once they get the CPU) are waited out for up to 2 s.
     Result<> add_forward(const HostForward& fwd, PortReservation* reservation = nullptr);
     Result<> remove_forward(Proto proto, const std::string& host_ip, int host_port);
 
