@@ -18,6 +18,7 @@
 #include "providers/container/network_attachment.h"
 #include "providers/container/slirp_attachment.h"
 #include "providers/container/supervisor.h"
+#include "util/sys.h"
 
 int main(int argc, char** argv) {
     std::string state_dir;
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
         if (pid > 0) ::_exit(0);
     }
     ::umask(022);
+    env::sys::open_standard_fds();  // run by hand with one closed, say
     // argv[0..argc) are contiguous: our init in the container reuses the area as its title.
     env::container::set_title_area(
         argv[0], static_cast<size_t>(argv[argc - 1] + std::strlen(argv[argc - 1]) - argv[0]));

@@ -7,6 +7,7 @@
 #include "cli/command.h"
 #include "cli/passthrough.h"
 #include "util/log.h"
+#include "util/sys.h"
 #include "util/term.h"
 
 namespace env::cli {
@@ -48,7 +49,8 @@ void add_global_flags(CLI::App* app, GlobalOptions& g) {
     app->add_flag("--debug", g.debug, "log everything to stderr")->group("Global options");
     app->add_flag("--json", g.json, "machine-readable output, for commands that list things")
         ->group("Global options");
-    app->add_flag("--no-color", g.no_color, "no colour (also: NO_COLOR=1)")->group("Global options");
+    app->add_flag("--no-color", g.no_color, "no colour (also: NO_COLOR=1)")
+        ->group("Global options");
 }
 
 void print_error(const Error& e) {
@@ -65,6 +67,7 @@ void print_error(const Error& e) {
 int main(int argc, char** argv) {
     CommandList commands = all_commands();
     if (!is_our_command(argc, argv, top_level_names(commands))) return exec_coreutils_env(argv);
+    sys::open_standard_fds();  // not before: coreutils env gets its descriptors untouched
 
     CLI::App app{"env: declarative machines from an Envfile (VMs and containers)", "env"};
     app.require_subcommand(1);
@@ -93,7 +96,8 @@ int main(int argc, char** argv) {
         add_global_flags(sub, ctx.global);
         owner[sub] = c.get();
     }
-    CLI::App* help = app.add_subcommand("help", "show commands, or one command's flags: env help CMD");
+    CLI::App* help =
+        app.add_subcommand("help", "show commands, or one command's flags: env help CMD");
     std::vector<std::string> help_topic;
     help->add_option("command", help_topic, "a command, e.g. `up` or `box add`");
 
@@ -103,7 +107,8 @@ int main(int argc, char** argv) {
         int rc = app.exit(e);
         return rc == 0 ? 0 : exit_code::usage;
     }
-    for (int i = 0; i < argc; ++i) ctx.command_line += (i ? " " : "") + std::string(i ? argv[i] : "env");
+    for (int i = 0; i < argc; ++i)
+        ctx.command_line += (i ? " " : "") + std::string(i ? argv[i] : "env");
     term::set_color(!ctx.global.no_color);
     log::init(ctx.global.debug);
 
@@ -125,9 +130,10 @@ int main(int argc, char** argv) {
         std::string text = target->get_formatter()->make_help(target, target->get_name(),
                                                               CLI::AppFormatMode::Normal);
         if (target == &app)
-            text += "\nAny other first word runs the system's coreutils env: `env FOO=1 cmd`, "
-                    "`env -i ...`, `env` alone.\n`env help CMD` or `env CMD --help` shows a "
-                    "command's flags.\n";
+            text +=
+                "\nAny other first word runs the system's coreutils env: `env FOO=1 cmd`, "
+                "`env -i ...`, `env` alone.\n`env help CMD` or `env CMD --help` shows a "
+                "command's flags.\n";
         std::fputs(text.c_str(), stdout);
         return 0;
     }

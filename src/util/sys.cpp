@@ -130,6 +130,15 @@ Result<> write_file_atomic(const std::string& path, std::string_view data, mode_
     return write_files_atomic({{path, std::string(data), mode}}, d);
 }
 
+void open_standard_fds() {
+    for (int fd = 0; fd <= 2; ++fd)
+        if (::fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+            // The lowest free descriptor: this one, as the lower ones are open by now.
+            int n = ::open("/dev/null", O_RDWR);
+            if (n >= 0 && n != fd) ::close(n);
+        }
+}
+
 Result<> make_dirs(const std::string& path, mode_t mode) {
     if (path.empty()) return {};
     std::string cur;
@@ -140,7 +149,8 @@ Result<> make_dirs(const std::string& path, mode_t mode) {
         if (cur.empty()) continue;
         if (::mkdir(cur.c_str(), mode) != 0 && errno != EEXIST) return fail_errno("mkdir " + cur);
     }
-    if (!is_dir(path)) return fail(ErrorKind::Io, "mkdir " + path + ": exists and is not a directory");
+    if (!is_dir(path))
+        return fail(ErrorKind::Io, "mkdir " + path + ": exists and is not a directory");
     return {};
 }
 

@@ -41,6 +41,11 @@ struct FileContent {
 Result<> write_files_atomic(const std::vector<FileContent>& files,
                             Durability d = Durability::Durable);
 
+// Opens /dev/null on each of fds 0, 1 and 2 that is closed. A program started with one
+// closed (by cron, or `cmd <&-`) would otherwise get its next open file there, and its own
+// output, or a child's, written into a lock file or an SSH connection.
+void open_standard_fds();
+
 // mkdir -p. Existing directories are fine.
 Result<> make_dirs(const std::string& path, mode_t mode = 0755);
 // rm -rf that does not follow symlinks and stays on one filesystem.

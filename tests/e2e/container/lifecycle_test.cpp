@@ -98,3 +98,17 @@ TEST_CASE("a second up on a machine being brought up exits 4 naming the first", 
     CHECK(r.err.find("env up") != std::string::npos);
     CHECK(p.env("status").out.find("running") != std::string::npos);
 }
+
+// Started from cron or a service manager, env may get no stdin, stdout or stderr at all:
+// its own files then take fds 0-2, which the supervisor's start must not confuse with the
+// ones it hands over.
+TEST_CASE("env up and destroy work with stdin, stdout and stderr closed", "[root][e2e]") {
+    E2E_SKIP_UNLESS_USABLE();
+    E2eProject p("machines:\n  m${i}:\n    for: {i: 1..2}\n    box: busybox\n");
+    auto up = p.env("up <&- >&- 2>&-");
+    REQUIRE(up.status == 0);
+    CHECK(p.ssh("m1", "echo ok") == "ok\n");
+    CHECK(p.ssh("m2", "echo ok") == "ok\n");
+    CHECK(p.env("destroy -f <&- >&- 2>&-").status == 0);
+    CHECK(p.env("status").out.find("not created") != std::string::npos);
+}
