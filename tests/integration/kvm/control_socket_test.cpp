@@ -104,7 +104,8 @@ TEST_CASE("console input raises COM1's IRQ 4 through the IOAPIC pin the MP table
         con.send_raw("{\"cmd\":\"console\"}\nhello irq\n");
         INFO(image << ": " << vmm.output() << vmm.errors());
         CHECK(vmm.wait_for_output("irq: serial rx 'hello irq' in ", 30s));
-        CHECK(vmm.output().find(" interrupt(s) on vector 0x24\n") != std::string::npos);
+        // The rest of that line may still be on its way: wait for it too, not just look.
+        CHECK(vmm.wait_for_output(" interrupt(s) on vector 0x24\n", 30s));
         auto status = vmm.wait(30s);
         REQUIRE(status);
         CHECK(*status == 10);
