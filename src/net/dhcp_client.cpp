@@ -6,6 +6,7 @@
 #include <random>
 
 #include "net/dhcp_packet.h"
+#include "util/sys.h"
 
 namespace env::net {
 namespace {
@@ -66,6 +67,8 @@ Result<DhcpLease> dhcp_acquire(const std::string& ifname, const std::string& mac
         TRY(broadcast(sock, r));
         auto ack = TRY(reply_to(sock, d.xid, dhcp::Ack, 2000, wake_fd));
         if (!ack || ack->type != dhcp::Ack) continue;  // NAK or silence: start over
+        // The machine waits for this lease to boot: not also for the socket's close.
+        sys::close_in_background(std::move(sock.fd));
         return lease_from_ack(*ack, requested_at);
     }
     return fail(ErrorKind::Network, "no DHCP lease on " + ifname + " within " +

@@ -149,7 +149,10 @@ Result<PacketSocket> PacketSocket::open(const std::string& ifname) {
     if (s.ifindex == 0) return fail(ErrorKind::NotFound, "no network interface '" + ifname + "'");
     // ETH_P_ALL, not ETH_P_IP: on a bridge port only the all-protocols taps see a frame
     // before the bridge takes it (net/core/dev.c, __netif_receive_skb_core).
-    s.fd.reset(::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ALL)));
+    // Protocol 0 here and ETH_P_ALL in the bind: a socket made with a protocol starts
+    // receiving from every link at once, and binding it to one then unhooks it with an RCU
+    // grace period (synchronize_net), 10-30 ms (packet(7)).
+    s.fd.reset(::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
     if (!s.fd) return fail_errno("packet socket on " + ifname);
     sockaddr_ll a{};
     a.sll_family = AF_PACKET;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "envfile/values.h"
+#include "util/sys.h"
 
 namespace env::net {
 
@@ -45,6 +46,7 @@ Result<std::unique_ptr<DhcpServer>> DhcpServer::start(const DhcpOffer& offer) {
 DhcpServer::~DhcpServer() {
     stop_ = true;
     if (thread_.joinable()) thread_.join();
+    sys::close_in_background(std::move(sock_.fd));  // overlaps the rest of a machine's stop
 }
 
 void DhcpServer::run() {

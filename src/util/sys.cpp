@@ -130,6 +130,15 @@ Result<> write_file_atomic(const std::string& path, std::string_view data, mode_
     return write_files_atomic({{path, std::string(data), mode}}, d);
 }
 
+void close_in_background(UniqueFd fd) {
+    if (!fd) return;
+    try {
+        std::thread([f = std::move(fd)]() mutable { f.reset(); }).detach();
+    } catch (const std::system_error&) {
+        // No thread to be had: close it here (the lambda's fd went with the exception).
+    }
+}
+
 void open_standard_fds() {
     for (int fd = 0; fd <= 2; ++fd)
         if (::fcntl(fd, F_GETFD) < 0 && errno == EBADF) {

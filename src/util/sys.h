@@ -41,6 +41,11 @@ struct FileContent {
 Result<> write_files_atomic(const std::vector<FileContent>& files,
                             Durability d = Durability::Durable);
 
+// Closes fd on a thread of its own, for descriptors whose close blocks for nothing the
+// caller needs: a packet socket's waits for an RCU grace period (packet_release calls
+// synchronize_net), 10-30 ms.
+void close_in_background(UniqueFd fd);
+
 // Opens /dev/null on each of fds 0, 1 and 2 that is closed. A program started with one
 // closed (by cron, or `cmd <&-`) would otherwise get its next open file there, and its own
 // output, or a child's, written into a lock file or an SSH connection.
