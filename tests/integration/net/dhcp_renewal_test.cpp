@@ -127,6 +127,26 @@ struct Lab {
             changes.push_back(lease);
         });
     }
+    // Our server leasing .100 for 4 s (T1 2 s, T2 3.5 s), the sniffer on its link, and
+    // the client's first lease with its renewer running: where every test starts.
+    struct Renewing {
+        std::unique_ptr<DhcpServer> server;
+        DhcpLease lease;
+        std::unique_ptr<DhcpRenewer> renewer;
+    };
+    Renewing start_renewing() {
+        Renewing r;
+        r.server = serve("192.168.90.100", 4);
+        REQUIRE(r.server);
+        REQUIRE(sniff());
+        auto lease = acquire();
+        REQUIRE(lease);
+        r.lease = *lease;
+        auto renewer = renew(r.lease);
+        REQUIRE(renewer);
+        r.renewer = std::move(*renewer);
+        return r;
+    }
     std::string addresses() {
         std::string out;
         client_ns.exec("ip -4 -o addr show dev cli0", &out);
@@ -168,15 +188,9 @@ Millis stop_time(std::unique_ptr<DhcpRenewer>& r) {
 TEST_CASE("a DHCP lease is renewed by unicast before it expires and the address stays",
           "[root][netns][net][dhcp]") {
     LAB_OR_SKIP(lab);
-    auto server = lab.serve("192.168.90.100", 4);  // T1 2 s, T2 3.5 s
-    REQUIRE(server);
-    REQUIRE(lab.sniff());
-    auto lease = lab.acquire();
-    REQUIRE(lease);
-    REQUIRE(lease->lease_secs == 4);
-    auto renewer = lab.renew(*lease);
-    REQUIRE(renewer);
-    const auto t0 = lease->requested_at;
+    auto [server, lease, renewer] = lab.start_renewing();
+    REQUIRE(lease.lease_secs == 4);
+    const auto t0 = lease.requested_at;
     std::this_thread::sleep_until(t0 + 6500ms);  // past the first lease's expiry, at 4 s
     CHECK(lab.has("192.168.90.100/24"));
     std::vector<Seen> renewals;
@@ -196,7 +210,7 @@ TEST_CASE("a DHCP lease is renewed by unicast before it expires and the address 
         CHECK(r.m.requested_ip == 0);
         CHECK(r.m.flags == 0);
     }
-    auto stopped = stop_time(*renewer);
+    auto stopped = stop_time(renewer);
     CHECK(lab.changes.empty());  // same address throughout
     CHECK(stopped < 200ms);
     CHECK(lab.has("192.168.90.100/24"));  // stopping keeps the address
@@ -205,15 +219,9 @@ TEST_CASE("a DHCP lease is renewed by unicast before it expires and the address 
 TEST_CASE("a DHCP client whose server went silent rebinds at T2 and gives the address up at expiry",
           "[root][netns][net][dhcp]") {
     LAB_OR_SKIP(lab);
-    auto server = lab.serve("192.168.90.100", 4);
-    REQUIRE(server);
-    REQUIRE(lab.sniff());
-    auto lease = lab.acquire();
-    REQUIRE(lease);
-    auto renewer = lab.renew(*lease);
-    REQUIRE(renewer);
+    auto [server, lease, renewer] = lab.start_renewing();
     server.reset();  // from now on nobody answers
-    const auto t0 = lease->requested_at;
+    const auto t0 = lease.requested_at;
     REQUIRE(wait_for([&] { return !lab.has("192.168.90.100"); }, 6s));
     auto gone = since(t0, Clock::now());
     CHECK(gone >= 3900ms);  // not before the expiry
@@ -252,24 +260,18 @@ TEST_CASE("a DHCP client whose server went silent rebinds at T2 and gives the ad
         REQUIRE(lab.changes.size() == 1);
         CHECK_FALSE(lab.changes[0]);
     }
-    auto stopped = stop_time(*renewer);  // in the middle of a DISCOVER round
+    auto stopped = stop_time(renewer);  // in the middle of a DISCOVER round
     CHECK(stopped < 300ms);
 }
 
 TEST_CASE("a DHCP NAK takes the address away and the client starts over with a DISCOVER",
           "[root][netns][net][dhcp]") {
     LAB_OR_SKIP(lab);
-    auto server = lab.serve("192.168.90.100", 4);
-    REQUIRE(server);
-    REQUIRE(lab.sniff());
-    auto lease = lab.acquire();
-    REQUIRE(lease);
-    auto renewer = lab.renew(*lease);
-    REQUIRE(renewer);
+    auto [server, lease, renewer] = lab.start_renewing();
     server.reset();
     server = lab.serve("192.168.90.101", 60);  // the client's address is not its to give
     REQUIRE(server);
-    const auto t0 = lease->requested_at;
+    const auto t0 = lease.requested_at;
     REQUIRE(wait_for([&] { return lab.has("192.168.90.101/24"); }, 5s));
     CHECK_FALSE(lab.has("192.168.90.100"));
     Clock::time_point nakked{}, discover{};
@@ -290,5 +292,5 @@ TEST_CASE("a DHCP NAK takes the address away and the client starts over with a D
         CHECK(lab.changes[1]->address == *parse_ipv4("192.168.90.101"));
         CHECK(lab.changes[1]->lease_secs == 60);
     }
-    CHECK(stop_time(*renewer) < 200ms);
+    CHECK(stop_time(renewer) < 200ms);
 }
