@@ -15,12 +15,9 @@ Progress::Progress(std::string label, uint64_t total, int fd)
 }
 
 Progress::Progress(std::string label, uint64_t total, ProgressSink sink)
-    : label_(std::move(label)),
-      total_(total),
-      fd_(2),
-      sink_(std::move(sink)),
-      redrawn_(sink_ ? sink_.live : term::is_tty(fd_)) {
-    start_ = last_draw_ = std::chrono::steady_clock::now();
+    : Progress(std::move(label), total, 2) {
+    sink_ = std::move(sink);
+    if (sink_) redrawn_ = sink_.live;
 }
 
 Progress::~Progress() {
