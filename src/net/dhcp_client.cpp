@@ -1,6 +1,5 @@
 #include "net/dhcp_client.h"
 
-#include <poll.h>
 
 #include <chrono>
 #include <random>
@@ -16,11 +15,6 @@ constexpr dhcp::Mac kBroadcast = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 Result<> broadcast(const dhcp::PacketSocket& s, const dhcp::Message& m) {
     return s.send(kBroadcast, dhcp::wrap_udp(0, 0xffffffff, dhcp::kClientPort, dhcp::kServerPort,
                                              dhcp::encode(m)));
-}
-
-bool woken(int wake_fd) {
-    pollfd p{wake_fd, POLLIN, 0};
-    return wake_fd >= 0 && ::poll(&p, 1, 0) == 1;
 }
 
 // The next reply of `type` (or a NAK) to xid, within ms.
@@ -49,7 +43,7 @@ Result<DhcpLease> dhcp_acquire(const std::string& ifname, const std::string& mac
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     int wait_ms = 250;  // doubles per attempt (4.1 asks for backoff), capped below
     while (std::chrono::steady_clock::now() < deadline) {
-        if (woken(wake_fd)) return fail(ErrorKind::Interrupted, "DHCP on " + ifname + " stopped");
+        if (dhcp::woken(wake_fd)) return fail(ErrorKind::Interrupted, "DHCP on " + ifname + " stopped");
         dhcp::Message d;
         d.xid = rng();
         d.flags = 0x8000;  // no address yet: answer by broadcast

@@ -176,6 +176,11 @@ Result<> PacketSocket::send(const Mac& to, const std::vector<uint8_t>& datagram)
     return {};
 }
 
+bool woken(int wake_fd) {
+    pollfd p{wake_fd, POLLIN, 0};
+    return wake_fd >= 0 && ::poll(&p, 1, 0) == 1;
+}
+
 Result<bool> wait_readable(int fd, int wake_fd, std::chrono::steady_clock::time_point deadline) {
     for (;;) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(

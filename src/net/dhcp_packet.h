@@ -54,6 +54,8 @@ std::optional<Mac> parse_mac(const std::string& s);
 // Waits until fd is readable (true), or returns false at the deadline or as soon as wake_fd
 // (an eventfd; -1: none) is readable: the receive loops of both DHCP sockets.
 Result<bool> wait_readable(int fd, int wake_fd, std::chrono::steady_clock::time_point deadline);
+// Whether wake_fd (-1: none) is readable now: a stop was asked for.
+bool woken(int wake_fd);
 
 // A packet socket (SOCK_DGRAM: the kernel adds the Ethernet header) for IPv4 on one link of
 // the caller's network namespace.

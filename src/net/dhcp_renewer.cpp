@@ -56,11 +56,6 @@ DhcpRenewer::~DhcpRenewer() {
     if (thread_.joinable()) thread_.join();
 }
 
-bool DhcpRenewer::stopped() const {
-    pollfd p{wake_.get(), POLLIN, 0};
-    return ::poll(&p, 1, 0) == 1;
-}
-
 bool DhcpRenewer::sleep_until(Clock::time_point t) const {
     for (;;) {
         auto left = std::chrono::ceil<Millis>(t - Clock::now());
@@ -78,7 +73,7 @@ void DhcpRenewer::run() {
         return;
     }
     netns_.reset();  // the thread holds the namespace now
-    while (!stopped()) {
+    while (!dhcp::woken(wake_.get())) {
         auto schedule = lease_schedule(lease_);
         if (!schedule) {  // infinite: nothing to renew, ever
             sleep_until(Clock::time_point::max());

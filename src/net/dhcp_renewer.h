@@ -46,7 +46,6 @@ public:
 private:
     DhcpRenewer(RenewerConfig cfg, DhcpLease lease, UniqueFd netns, OnChange on_change);
     void run();
-    bool stopped() const;
     bool sleep_until(Clock::time_point t) const;  // false: stopped
     // RENEWING then REBINDING: the new lease, or nullopt when it is lost (NAK, expiry).
     Result<std::optional<DhcpLease>> extend(const LeaseSchedule& s);
