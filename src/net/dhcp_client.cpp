@@ -1,6 +1,5 @@
 #include "net/dhcp_client.h"
 
-
 #include <chrono>
 #include <random>
 
@@ -43,7 +42,8 @@ Result<DhcpLease> dhcp_acquire(const std::string& ifname, const std::string& mac
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     int wait_ms = 250;  // doubles per attempt (4.1 asks for backoff), capped below
     while (std::chrono::steady_clock::now() < deadline) {
-        if (dhcp::woken(wake_fd)) return fail(ErrorKind::Interrupted, "DHCP on " + ifname + " stopped");
+        if (dhcp::woken(wake_fd))
+            return fail(ErrorKind::Interrupted, "DHCP on " + ifname + " stopped");
         dhcp::Message d;
         d.xid = rng();
         d.flags = 0x8000;  // no address yet: answer by broadcast
