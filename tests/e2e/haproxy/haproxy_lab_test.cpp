@@ -101,8 +101,10 @@ TEST_CASE("haproxy lab: round robin through the VIP, lb2 takes it when lb1 halts
     CHECK(std::set<std::string>(names.begin(), names.begin() + 3) ==
           std::set<std::string>{"web1", "web2", "web3"});
     for (int i = 0; i < 3; ++i) CHECK(names[i] == names[i + 3]);
-    CHECK(holds_vip(p, "lb1"));
-    CHECK(!holds_vip(p, "lb2"));
+    // lb1 (priority 150) holds the VIP. The balancers are provisioned side by side, so lb2's
+    // keepalived may start first and be master for the moments until lb1 preempts it, as
+    // after `up lb1` below.
+    CHECK(wait_for(10, [&] { return holds_vip(p, "lb1") && !holds_vip(p, "lb2"); }));
     // The forwarded ports reach each balancer's HAProxy from 127.0.0.1.
     CHECK(get(ns, "http://127.0.0.1:8080/whoami").rfind("web", 0) == 0);
     CHECK(get(ns, "http://127.0.0.1:8081/whoami").rfind("web", 0) == 0);
