@@ -48,8 +48,8 @@ Result<> FileProvisioner::provision(const envfile::Machine& machine, ssh::Remote
         if (*st != 0) return std::unexpected(step_failed(m, spec_.name, *st, tail));
         if (home.empty() || home[0] != '/')
             return fail(ErrorKind::Provider, m + ": provisioner '" + spec_.name +
-                                                 "': the SSH user has no home ($HOME is '" +
-                                                 home + "') to put '" + dest + "' in");
+                                                 "': the SSH user has no home ($HOME is '" + home +
+                                                 "') to put '" + dest + "' in");
         std::string rest = dest[0] == '~' ? dest.substr(1) : "/" + dest;
         if (home.back() == '/' && rest.starts_with("/")) rest.erase(0, 1);
         dest = home + rest;
@@ -66,8 +66,8 @@ Result<> FileProvisioner::provision(const envfile::Machine& machine, ssh::Remote
         // Whether the destination is a directory is only known on the guest: ask while
         // creating the parents, in the same round trip.
         std::string d = shell_quote(dest);
-        prepare = "mkdir -p -- " + shell_quote(into ? dest : parent_of(dest)) + " && { [ -d " +
-                  d + " ] && echo dir || true; }";
+        prepare = "mkdir -p -- " + shell_quote(into ? dest : parent_of(dest)) + " && { [ -d " + d +
+                  " ] && echo dir || true; }";
     }
     std::string answer;
     io.on_stdout = [&](std::string_view d) { answer.append(d); };

@@ -59,8 +59,7 @@ Result<> Markers::record(const std::string& name, const std::string& hash) const
     ::gmtime_r(&now, &utc);
     char when[32];
     std::strftime(when, sizeof when, "%FT%TZ", &utc);
-    std::string text = "name: " + name + "\nfinished: " + when +
-                       "\nhash: " + hash + "\n";
+    std::string text = "name: " + name + "\nfinished: " + when + "\nhash: " + hash + "\n";
     return sys::write_file_atomic(path(name), text);
 }
 

@@ -4,8 +4,8 @@ namespace env::provisioners {
 
 Error step_failed(const std::string& machine, const std::string& step, int status,
                   const LineTail& tail) {
-    std::string msg = machine + ": provisioner '" + step + "' failed with exit status " +
-                      std::to_string(status);
+    std::string msg =
+        machine + ": provisioner '" + step + "' failed with exit status " + std::to_string(status);
     if (tail.lines().empty())
         msg += " and printed nothing";
     else

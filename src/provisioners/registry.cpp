@@ -8,10 +8,10 @@ namespace env::provisioners {
 std::unique_ptr<Provisioner> make(const envfile::Provisioner& spec, int index,
                                   const Console& console) {
     switch (spec.kind) {
-    case envfile::Provisioner::Kind::Shell:
-        return std::make_unique<ShellProvisioner>(spec, index, console);
-    case envfile::Provisioner::Kind::File:
-        return std::make_unique<FileProvisioner>(spec, console);
+        case envfile::Provisioner::Kind::Shell:
+            return std::make_unique<ShellProvisioner>(spec, index, console);
+        case envfile::Provisioner::Kind::File:
+            return std::make_unique<FileProvisioner>(spec, console);
     }
     return nullptr;  // unreachable: the loader only produces the kinds above
 }

@@ -16,8 +16,7 @@ const char* kind_name(const envfile::Provisioner& p) {
 
 }  // namespace
 
-Result<std::vector<StepReport>> Runner::run(const envfile::Machine& machine,
-                                            ssh::Remote& remote,
+Result<std::vector<StepReport>> Runner::run(const envfile::Machine& machine, ssh::Remote& remote,
                                             const RunOptions& options) const {
     const auto& steps = machine.provision;
     for (auto& want : options.only) {
@@ -25,8 +24,8 @@ Result<std::vector<StepReport>> Runner::run(const envfile::Machine& machine,
         if (found) continue;
         std::string have;
         for (auto& p : steps) have += (have.empty() ? "'" : ", '") + p.name + "'";
-        return fail(ErrorKind::Usage, "machine '" + machine.name +
-                                          "' has no provisioner named '" + want + "'" +
+        return fail(ErrorKind::Usage, "machine '" + machine.name + "' has no provisioner named '" +
+                                          want + "'" +
                                           (have.empty() ? " (it has none)" : "; it has " + have));
     }
 
@@ -47,9 +46,11 @@ Result<std::vector<StepReport>> Runner::run(const envfile::Machine& machine,
                 // Once is once per machine (Vagrant), but an edit that silently does
                 // nothing puzzles; say how to apply it.
                 if (m->hash != hash)
-                    console_.say(machine.name, "provisioner '" + p.name + "' changed since it ran (" +
-                                                   m->finished + "); it runs once: use "
-                                                   "--provision-with '" + p.name + "' to rerun it");
+                    console_.say(machine.name, "provisioner '" + p.name +
+                                                   "' changed since it ran (" + m->finished +
+                                                   "); it runs once: use "
+                                                   "--provision-with '" +
+                                                   p.name + "' to rerun it");
             }
         }
         report.push_back({p.name, outcome});

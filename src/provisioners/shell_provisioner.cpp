@@ -35,8 +35,8 @@ std::string ShellProvisioner::run_command(const std::string& script) const {
     std::string run = line;
     if (spec_.privileged) {
         std::string q = shell_quote(line);
-        run = "if [ \"$(id -u)\" = 0 ]; then sh -c " + q + "; else sudo -n -E -H sh -c " + q +
-              "; fi";
+        run =
+            "if [ \"$(id -u)\" = 0 ]; then sh -c " + q + "; else sudo -n -E -H sh -c " + q + "; fi";
     }
     // The exit status is the script's; the file is removed in every case.
     std::string s = shell_quote(script);

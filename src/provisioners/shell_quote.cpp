@@ -5,8 +5,8 @@ namespace env::provisioners {
 std::string shell_quote(std::string_view s) {
     auto safe = [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               c == '_' || c == '-' || c == '.' || c == '/' || c == ',' || c == ':' ||
-               c == '+' || c == '@' || c == '%';
+               c == '_' || c == '-' || c == '.' || c == '/' || c == ',' || c == ':' || c == '+' ||
+               c == '@' || c == '%';
     };
     bool bare = !s.empty();
     for (char c : s) bare = bare && safe(c);
