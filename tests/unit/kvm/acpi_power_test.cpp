@@ -2,7 +2,8 @@
 #include <cstring>
 
 #include "providers/kvm/boot/boot_params.h"
-#include "providers/kvm/power.h"
+#include "providers/kvm/acpi/tables.h"
+#include "providers/kvm/devices/power.h"
 
 using namespace env::kvm;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "providers/kvm/cpuid.h"
+#include "providers/kvm/hypervisor/cpuid.h"
 
 using namespace env::kvm;
 

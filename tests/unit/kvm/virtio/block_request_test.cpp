@@ -5,7 +5,7 @@
 
 #include <cstring>
 
-#include "providers/kvm/guest_memory.h"
+#include "providers/kvm/hypervisor/guest_memory.h"
 #include "providers/kvm/virtio/block/device.h"
 #include "providers/kvm/virtio/block/request.h"
 #include "split_ring_driver.h"
