@@ -1,14 +1,12 @@
 #pragma once
 // How a guest powers off (and, second route, resets): ACPI's hardware-reduced sleep
 // registers (ACPI 6.4, 4.8.3.7 "Sleep Control and Status Registers") in I/O port space,
-// announced by a minimal set of ACPI tables (RSDP, XSDT, FADT, DSDT with \_S5). Linux's
-// poweroff writes SLP_TYP=5 | SLP_EN there; there is no MADT, so Linux still takes CPUs and
-// interrupts from the MP table. Reboots go through the i8042 or the FADT reset register.
+// announced by the FADT (acpi/tables.h) and \_S5 in the DSDT. Linux's poweroff writes
+// SLP_TYP=5 | SLP_EN there. Reboots go through the i8042 or the FADT reset register.
 #include <cstdint>
 #include <functional>
 
 #include "providers/kvm/hypervisor/bus.h"
-#include "providers/kvm/hypervisor/guest_memory.h"
 
 namespace env::kvm {
 

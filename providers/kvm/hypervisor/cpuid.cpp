@@ -59,4 +59,27 @@ std::vector<kvm_cpuid_entry2> cpuid_for_vcpu(std::vector<kvm_cpuid_entry2> leave
     return leaves;
 }
 
+std::vector<kvm_cpuid_entry2> with_timing_leaf(std::vector<kvm_cpuid_entry2> leaves,
+                                               uint32_t tsc_khz) {
+    constexpr uint32_t kSignature = 0x40000000, kTiming = 0x40000010;
+    constexpr uint32_t kApicTimerKhz = 1'000'000;  // KVM's APIC bus: 1 ns per tick
+    bool kvm = false;
+    for (auto& e : leaves) {
+        // "KVMKVMKVM\0\0\0" in EBX, ECX, EDX.
+        if (e.function == kSignature && e.ebx == 0x4B4D564B && e.ecx == 0x564B4D56 &&
+            e.edx == 0x4D) {
+            kvm = true;
+            if (e.eax < kTiming) e.eax = kTiming;
+        }
+    }
+    if (!kvm || tsc_khz == 0) return leaves;
+    std::erase_if(leaves, [](const kvm_cpuid_entry2& e) { return e.function == kTiming; });
+    kvm_cpuid_entry2 t{};
+    t.function = kTiming;
+    t.eax = tsc_khz;
+    t.ebx = kApicTimerKhz;
+    leaves.push_back(t);
+    return leaves;
+}
+
 }  // namespace env::kvm

@@ -64,12 +64,10 @@ Result<int> Kvm::vcpu_mmap_size() const {
 }
 
 Result<std::vector<kvm_cpuid_entry2>> Kvm::supported_cpuid() const {
-    for (unsigned n = 128; n <= 4096; n *= 2) {
-        std::vector<unsigned char> buf(sizeof(kvm_cpuid2) + n * sizeof(kvm_cpuid_entry2));
-        auto* c = reinterpret_cast<kvm_cpuid2*>(buf.data());
-        c->nent = n;
-        if (::ioctl(fd_.get(), ioctl_nr::kGetSupportedCpuid, c) == 0)
-            return std::vector<kvm_cpuid_entry2>(c->entries, c->entries + c->nent);
+    for (size_t n = 128; n <= 4096; n *= 2) {
+        auto buf = ioctl_nr::counted<kvm_cpuid_entry2>({}, n);
+        if (::ioctl(fd_.get(), ioctl_nr::kGetSupportedCpuid, buf.data()) == 0)
+            return ioctl_nr::entries_of<kvm_cpuid_entry2>(buf);
         if (errno != E2BIG) return fail_errno("KVM_GET_SUPPORTED_CPUID");
     }
     return fail(ErrorKind::Provider, "KVM_GET_SUPPORTED_CPUID: too many entries");

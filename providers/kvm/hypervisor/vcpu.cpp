@@ -40,11 +40,9 @@ const char* to_string(VcpuExit::Kind k) {
 }
 
 Result<> Vcpu::set_cpuid(const std::vector<kvm_cpuid_entry2>& entries) {
-    std::vector<unsigned char> buf(sizeof(kvm_cpuid2) + entries.size() * sizeof(kvm_cpuid_entry2));
-    auto* c = reinterpret_cast<kvm_cpuid2*>(buf.data());
-    c->nent = static_cast<uint32_t>(entries.size());
-    std::memcpy(c->entries, entries.data(), entries.size() * sizeof(kvm_cpuid_entry2));
-    if (::ioctl(fd_.get(), ioctl_nr::kSetCpuid2, c) < 0) return fail_errno("KVM_SET_CPUID2");
+    auto buf = ioctl_nr::counted<kvm_cpuid_entry2>(entries);
+    if (::ioctl(fd_.get(), ioctl_nr::kSetCpuid2, buf.data()) < 0)
+        return fail_errno("KVM_SET_CPUID2");
     return {};
 }
 
@@ -71,16 +69,19 @@ Result<> Vcpu::set_fpu(const kvm_fpu& f) {
     return {};
 }
 Result<> Vcpu::set_msrs(const std::vector<kvm_msr_entry>& msrs) {
-    std::vector<unsigned char> buf(sizeof(kvm_msrs) + msrs.size() * sizeof(kvm_msr_entry));
-    auto* m = reinterpret_cast<kvm_msrs*>(buf.data());
-    m->nmsrs = static_cast<uint32_t>(msrs.size());
-    std::memcpy(m->entries, msrs.data(), msrs.size() * sizeof(kvm_msr_entry));
-    int n = ::ioctl(fd_.get(), ioctl_nr::kSetMsrs, m);
+    auto buf = ioctl_nr::counted<kvm_msr_entry>(msrs);
+    int n = ::ioctl(fd_.get(), ioctl_nr::kSetMsrs, buf.data());
     if (n < 0) return fail_errno("KVM_SET_MSRS");
     if (static_cast<size_t>(n) != msrs.size())
         return fail(ErrorKind::Provider,
                     "KVM_SET_MSRS: MSR index " + std::to_string(msrs[n].index) + " rejected");
     return {};
+}
+
+Result<uint32_t> Vcpu::tsc_khz() const {
+    int khz = ::ioctl(fd_.get(), KVM_GET_TSC_KHZ, 0);
+    if (khz < 0) return fail_errno("KVM_GET_TSC_KHZ");
+    return static_cast<uint32_t>(khz);
 }
 
 Result<> Vcpu::set_lint() {

@@ -20,6 +20,8 @@ public:
 
     unsigned id() const { return id_; }
     Result<> set_cpuid(const std::vector<kvm_cpuid_entry2>& entries);
+    // KVM_GET_TSC_KHZ: the guest's TSC frequency (the host's unless scaled).
+    Result<uint32_t> tsc_khz() const;
     Result<kvm_regs> get_regs() const;
     Result<> set_regs(const kvm_regs& r);
     Result<kvm_sregs> get_sregs() const;

@@ -37,6 +37,21 @@ Result<> Vm::create_irqchip() const {
     return {};
 }
 
+Result<> Vm::mask_pic() const {
+    for (unsigned chip : {KVM_IRQCHIP_PIC_MASTER, KVM_IRQCHIP_PIC_SLAVE}) {
+        kvm_irqchip ic{};
+        ic.chip_id = chip;
+        if (::ioctl(fd_.get(), KVM_GET_IRQCHIP, &ic) < 0) return fail_errno("KVM_GET_IRQCHIP");
+        auto& pic = ic.chip.pic;
+        pic.irq_base = chip == KVM_IRQCHIP_PIC_MASTER ? 0x08 : 0x70;
+        pic.imr = 0xFF;
+        pic.init4 = 1;
+        pic.init_state = 0;
+        if (::ioctl(fd_.get(), KVM_SET_IRQCHIP, &ic) < 0) return fail_errno("KVM_SET_IRQCHIP");
+    }
+    return {};
+}
+
 Result<> Vm::add_memory(unsigned slot, uint64_t gpa, uint64_t size, void* host) const {
     kvm_userspace_memory_region region{};
     region.slot = slot;
@@ -67,10 +82,7 @@ Result<Vcpu> Vm::create_vcpu(const Kvm& kvm, unsigned id) const {
 
 Result<> Vm::set_gsi_routing(std::span<const kvm_irq_routing_entry> routes) const {
     // struct kvm_irq_routing: {u32 nr, u32 flags, entries[]}, built by hand (kvm_ioctls.h).
-    std::vector<uint8_t> buf(sizeof(ioctl_nr::CountHeader) + routes.size_bytes());
-    ioctl_nr::CountHeader h{static_cast<__u32>(routes.size()), 0};
-    std::memcpy(buf.data(), &h, sizeof h);
-    if (!routes.empty()) std::memcpy(buf.data() + sizeof h, routes.data(), routes.size_bytes());
+    auto buf = ioctl_nr::counted(routes);
     if (::ioctl(fd_.get(), ioctl_nr::kSetGsiRouting, buf.data()) < 0)
         return fail_errno("KVM_SET_GSI_ROUTING");
     return {};

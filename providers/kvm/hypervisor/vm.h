@@ -21,6 +21,12 @@ public:
     // The in-kernel PIC, IOAPIC (KVM_CREATE_IRQCHIP) and PIT; before any vCPU is created.
     Result<> create_irqchip() const;
 
+    // Leaves the 8259 pair as a PC's firmware does before it boots an OS: initialized
+    // (vectors 0x08 and 0x70) with every input masked. Linux on a hardware-reduced ACPI
+    // machine never touches them, and LINT0 stays in ExtINT mode, so an unmasked 8259
+    // fresh from KVM_CREATE_IRQCHIP (vector base 0) would deliver ISA IRQs as exceptions.
+    Result<> mask_pic() const;
+
     int fd() const { return fd_.get(); }
     // Drives GSI `gsi` (ISA IRQs 0-15 reach the PIC and IOAPIC, 16-23 the IOAPIC) to `level`.
     Result<> irq_line(uint32_t gsi, bool level) const;

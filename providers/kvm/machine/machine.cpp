@@ -94,11 +94,18 @@ Result<> Machine::setup() {
     TRY(map_memory());
     start_trace::mark("memory registered");
     TRY(vm_->create_irqchip());
+    TRY(vm_->mask_pic());
     start_trace::mark("irqchip and pit created");
     TRY(setup_devices());
     virtio_ = TRY(VirtioDevices::create(config_, *vm_, *memory_, mmio_, *pci_));
 
-    uint64_t rsdp = TRY(write_acpi_tables(*memory_, config_.vcpus));
+    acpi::MachineDescription acpi_machine;
+    acpi_machine.vcpus = config_.vcpus;
+    acpi_machine.ioapic_id = static_cast<uint8_t>(config_.vcpus);  // as in the MP table
+    acpi_machine.ioapic_addr = kIoapicAddr;
+    acpi_machine.lapic_addr = kLapicAddr;
+    acpi_machine.pci = {static_cast<uint32_t>(kMmioHoleStart), kIoapicAddr - 1, pci::legacy_irq};
+    uint64_t rsdp = TRY(acpi::write_tables(*memory_, acpi_machine));
     auto boot = TRY(load_guest(
         *memory_, {reinterpret_cast<const uint8_t*>(kernel.data()), kernel.size()},
         {reinterpret_cast<const uint8_t*>(initrd.data()), initrd.size()}, config_.cmdline, rsdp));
@@ -113,9 +120,13 @@ Result<> Machine::setup() {
     auto supported = TRY(kvm_->supported_cpuid());
     start_trace::mark("cpuid read");
     VcpuRunner::install_kick_signal();
+    uint32_t tsc_khz = 0;
     for (unsigned id = 0; id < config_.vcpus; ++id) {
         auto vcpu = TRY(vm_->create_vcpu(*kvm_, id));
-        TRY(vcpu.set_cpuid(cpuid_for_vcpu(supported, id, config_.vcpus)));
+        // Every vCPU has the same TSC frequency (KVM keeps them synchronized); read it once.
+        if (id == 0) tsc_khz = TRY(vcpu.tsc_khz());
+        TRY(vcpu.set_cpuid(
+            with_timing_leaf(cpuid_for_vcpu(supported, id, config_.vcpus), tsc_khz)));
         // MTRRs on with write-back default (what firmware leaves), and fast strings. Best
         // effort: KVM refuses them when the host CPUID lacks the feature.
         for (kvm_msr_entry msr :
