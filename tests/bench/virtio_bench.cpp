@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "providers/kvm/guest_memory.h"
+#include "providers/kvm/hypervisor/guest_memory.h"
 #include "providers/kvm/virtio/block/device.h"
 #include "providers/kvm/virtio/block/memory_disk.h"
 #include "providers/kvm/virtio/block/request.h"

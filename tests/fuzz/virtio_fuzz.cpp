@@ -15,7 +15,7 @@
 #include <memory>
 
 #include <spdlog/spdlog.h>
-#include "providers/kvm/guest_memory.h"
+#include "providers/kvm/hypervisor/guest_memory.h"
 #include "providers/kvm/virtio/block/device.h"
 #include "providers/kvm/virtio/block/memory_disk.h"
 #include "providers/kvm/virtio/net/device.h"

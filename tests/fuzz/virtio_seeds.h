@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <string>
 
-#include "providers/kvm/guest_memory.h"
+#include "providers/kvm/hypervisor/guest_memory.h"
 #include "providers/kvm/virtio/block/request.h"
 #include "tests/unit/kvm/virtio/split_ring_driver.h"
 

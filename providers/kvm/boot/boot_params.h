@@ -28,7 +28,9 @@ inline constexpr uint16_t kBootFlagMagic = 0xAA55;
 inline constexpr uint8_t kLoadedHigh = 0x01, kCanUseHeap = 0x80;
 inline constexpr uint16_t kXlfKernel64 = 0x01, kXlfCanBeLoadedAbove4G = 0x02;
 
-inline uint8_t get8(std::span<const uint8_t> b, unsigned off) { return off < b.size() ? b[off] : 0; }
+inline uint8_t get8(std::span<const uint8_t> b, unsigned off) {
+    return off < b.size() ? b[off] : 0;
+}
 inline uint16_t get16(std::span<const uint8_t> b, unsigned off) {
     return off + 2 <= b.size() ? uint16_t(b[off] | b[off + 1] << 8) : 0;
 }
@@ -38,7 +40,9 @@ inline uint32_t get32(std::span<const uint8_t> b, unsigned off) {
 inline uint64_t get64(std::span<const uint8_t> b, unsigned off) {
     return uint64_t(get32(b, off)) | uint64_t(get32(b, off + 4)) << 32;
 }
-inline void put8(std::span<uint8_t> b, unsigned off, uint8_t v) { b[off] = v; }
+inline void put8(std::span<uint8_t> b, unsigned off, uint8_t v) {
+    b[off] = v;
+}
 inline void put16(std::span<uint8_t> b, unsigned off, uint16_t v) {
     b[off] = v & 0xFF;
     b[off + 1] = v >> 8;

@@ -7,18 +7,22 @@ namespace env::kvm {
 
 Result<BzImage> parse_bzimage(std::span<const uint8_t> f) {
     if (f.size() < 0x270) return fail(ErrorKind::Invalid, "kernel image too small to be a bzImage");
-    if (bp::get32(f, bp::kHeader) != bp::kHdrSMagic || bp::get16(f, bp::kBootFlag) != bp::kBootFlagMagic)
+    if (bp::get32(f, bp::kHeader) != bp::kHdrSMagic ||
+        bp::get16(f, bp::kBootFlag) != bp::kBootFlagMagic)
         return fail(ErrorKind::Invalid, "not a bzImage (no HdrS signature)");
     BzImage b;
     b.version = bp::get16(f, bp::kVersion);
     // 2.12 brought xloadflags and with it the 64-bit entry point we use.
     if (b.version < 0x020C)
         return fail(ErrorKind::Invalid, "boot protocol " + std::to_string(b.version >> 8) + "." +
-                    std::to_string(b.version & 0xFF) + " is older than 2.12");
+                                            std::to_string(b.version & 0xFF) +
+                                            " is older than 2.12");
     b.loadflags = bp::get8(f, bp::kLoadFlags);
     b.xloadflags = bp::get16(f, bp::kXLoadFlags);
-    if (!(b.loadflags & bp::kLoadedHigh)) return fail(ErrorKind::Invalid, "zImage (not loaded high) is not supported");
-    if (!(b.xloadflags & bp::kXlfKernel64)) return fail(ErrorKind::Invalid, "kernel has no 64-bit entry point (XLF_KERNEL_64)");
+    if (!(b.loadflags & bp::kLoadedHigh))
+        return fail(ErrorKind::Invalid, "zImage (not loaded high) is not supported");
+    if (!(b.xloadflags & bp::kXlfKernel64))
+        return fail(ErrorKind::Invalid, "kernel has no 64-bit entry point (XLF_KERNEL_64)");
     b.setup_sects = bp::get8(f, bp::kSetupSects);
     if (b.setup_sects == 0) b.setup_sects = 4;
     b.relocatable = bp::get8(f, bp::kRelocatableKernel) != 0;
@@ -29,10 +33,12 @@ Result<BzImage> parse_bzimage(std::span<const uint8_t> f) {
     b.cmdline_size = bp::get32(f, bp::kCmdlineSize);
     // The header runs from 0x1F1 to 0x202 plus the jump's offset byte at 0x201.
     size_t header_end = 0x202 + f[0x201];
-    if (header_end > f.size() || header_end <= bp::kHeader) return fail(ErrorKind::Invalid, "bzImage header length is wrong");
+    if (header_end > f.size() || header_end <= bp::kHeader)
+        return fail(ErrorKind::Invalid, "bzImage header length is wrong");
     b.setup_header = f.subspan(bp::kSetupSects, header_end - bp::kSetupSects);
     size_t setup = (size_t(b.setup_sects) + 1) * 512;
-    if (setup >= f.size()) return fail(ErrorKind::Invalid, "bzImage has no protected-mode kernel after its setup");
+    if (setup >= f.size())
+        return fail(ErrorKind::Invalid, "bzImage has no protected-mode kernel after its setup");
     b.kernel = f.subspan(setup);
     if (b.init_size < b.kernel.size()) b.init_size = static_cast<uint32_t>(b.kernel.size());
     if (b.kernel_alignment == 0 || (b.kernel_alignment & (b.kernel_alignment - 1)))
@@ -47,12 +53,14 @@ Result<uint64_t> bzimage_load_address(const BzImage& b, uint64_t ram_end) {
         if (a + b.init_size <= ram_end) addr = a;
     }
     if (addr + b.init_size > ram_end)
-        return fail(ErrorKind::Invalid, "guest memory too small for the kernel (init_size " +
-                    std::to_string(b.init_size >> 10) + " KiB at 0x" + ([&] {
-                        char s[20];
-                        snprintf(s, sizeof s, "%llx", (unsigned long long)addr);
-                        return std::string(s);
-                    })() + ")");
+        return fail(ErrorKind::Invalid,
+                    "guest memory too small for the kernel (init_size " +
+                        std::to_string(b.init_size >> 10) + " KiB at 0x" + ([&] {
+                            char s[20];
+                            snprintf(s, sizeof s, "%llx", (unsigned long long)addr);
+                            return std::string(s);
+                        })() +
+                        ")");
     return addr;
 }
 

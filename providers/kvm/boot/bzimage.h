@@ -18,9 +18,9 @@ struct BzImage {
     bool relocatable = false;
     uint32_t kernel_alignment = 0;
     uint64_t pref_address = 0;
-    uint32_t init_size = 0;        // memory the kernel needs from its load address
-    uint32_t initrd_addr_max = 0;  // highest address the initrd's last byte may occupy
-    uint32_t cmdline_size = 0;     // longest command line, NUL excluded
+    uint32_t init_size = 0;                 // memory the kernel needs from its load address
+    uint32_t initrd_addr_max = 0;           // highest address the initrd's last byte may occupy
+    uint32_t cmdline_size = 0;              // longest command line, NUL excluded
     std::span<const uint8_t> setup_header;  // file bytes 0x1F1 .. end of header
     std::span<const uint8_t> kernel;        // the protected-mode part
 };

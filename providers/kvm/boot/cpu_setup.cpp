@@ -91,8 +91,10 @@ kvm_regs boot_regs(const BootSetup& b) {
     r.rflags = 0x2;  // bit 1 is reserved-one; interrupts off
     r.rip = b.entry;
     r.rsp = r.rbp = layout::kBootStack;
-    if (b.mode == EntryMode::Linux64) r.rsi = b.info_addr;
-    else r.rbx = b.info_addr;
+    if (b.mode == EntryMode::Linux64)
+        r.rsi = b.info_addr;
+    else
+        r.rbx = b.info_addr;
     return r;
 }
 

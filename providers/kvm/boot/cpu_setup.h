@@ -8,7 +8,7 @@
 #include <cstdint>
 
 #include "providers/kvm/boot/loader.h"
-#include "providers/kvm/guest_memory.h"
+#include "providers/kvm/hypervisor/guest_memory.h"
 
 namespace env::kvm {
 

@@ -5,7 +5,7 @@
 #include <span>
 #include <vector>
 
-#include "providers/kvm/guest_memory.h"
+#include "providers/kvm/hypervisor/guest_memory.h"
 
 namespace env::kvm {
 

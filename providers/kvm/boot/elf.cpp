@@ -16,15 +16,20 @@ bool read_at(std::span<const uint8_t> f, uint64_t off, T& out) {
     return true;
 }
 
-size_t align4(size_t n) { return (n + 3) & ~size_t(3); }
+size_t align4(size_t n) {
+    return (n + 3) & ~size_t(3);
+}
 }  // namespace
 
-bool is_elf(std::span<const uint8_t> f) { return f.size() >= 4 && std::memcmp(f.data(), ELFMAG, SELFMAG) == 0; }
+bool is_elf(std::span<const uint8_t> f) {
+    return f.size() >= 4 && std::memcmp(f.data(), ELFMAG, SELFMAG) == 0;
+}
 
 Result<ElfKernel> parse_elf(std::span<const uint8_t> f) {
     Elf64_Ehdr eh;
     if (!is_elf(f) || !read_at(f, 0, eh)) return fail(ErrorKind::Invalid, "not an ELF file");
-    if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != EM_X86_64)
+    if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB ||
+        eh.e_machine != EM_X86_64)
         return fail(ErrorKind::Invalid, "ELF kernel is not x86-64");
     if (eh.e_type != ET_EXEC) return fail(ErrorKind::Invalid, "ELF kernel is not an executable");
     if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 || eh.e_phnum > 64)
@@ -36,8 +41,8 @@ Result<ElfKernel> parse_elf(std::span<const uint8_t> f) {
         if (!read_at(f, eh.e_phoff + uint64_t(i) * sizeof ph, ph))
             return fail(ErrorKind::Invalid, "ELF program header outside the file");
         if (ph.p_type == PT_LOAD) {
-            if (ph.p_filesz > ph.p_memsz || ph.p_offset > f.size() || ph.p_filesz > f.size() - ph.p_offset ||
-                ph.p_paddr + ph.p_memsz < ph.p_paddr)
+            if (ph.p_filesz > ph.p_memsz || ph.p_offset > f.size() ||
+                ph.p_filesz > f.size() - ph.p_offset || ph.p_paddr + ph.p_memsz < ph.p_paddr)
                 return fail(ErrorKind::Invalid, "ELF segment outside the file");
             k.segments.push_back({ph.p_paddr, ph.p_memsz, f.subspan(ph.p_offset, ph.p_filesz)});
             if (ph.p_paddr + ph.p_memsz > k.end) k.end = ph.p_paddr + ph.p_memsz;

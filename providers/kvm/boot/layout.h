@@ -12,14 +12,15 @@ inline constexpr uint64_t kBootParams = 0x7000;    // the "zero page" (struct bo
 inline constexpr uint64_t kBootStack = 0x8FF0;
 inline constexpr uint64_t kPml4 = 0x9000;
 inline constexpr uint64_t kPdpt = 0xA000;
-inline constexpr uint64_t kPd = 0xB000;  // four page directories: 0xB000-0xEFFF, 4 GiB of 2 MiB pages
+inline constexpr uint64_t kPd =
+    0xB000;  // four page directories: 0xB000-0xEFFF, 4 GiB of 2 MiB pages
 inline constexpr uint64_t kCmdline = 0x20000;
 inline constexpr uint64_t kCmdlineMax = 0x10000;  // bytes available at kCmdline, NUL included
 inline constexpr uint64_t kEbda = 0x9FC00;
 inline constexpr uint64_t kLowRamEnd = 0xA0000;
-inline constexpr uint64_t kBiosArea = 0xE0000;     // reserved up to 1 MiB
+inline constexpr uint64_t kBiosArea = 0xE0000;  // reserved up to 1 MiB
 inline constexpr uint64_t kAcpiTables = 0xE0000;
-inline constexpr uint64_t kMpTable = 0xF0000;      // scanned by Linux (MP spec 1.4, 4.0)
+inline constexpr uint64_t kMpTable = 0xF0000;  // scanned by Linux (MP spec 1.4, 4.0)
 inline constexpr uint64_t kHighMem = 0x100000;
 
 }  // namespace env::kvm::layout

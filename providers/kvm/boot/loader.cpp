@@ -46,22 +46,23 @@ Result<> write_pvh(GuestMemory& mem, const BootSetup& b, uint64_t cmdline_addr,
 }
 }  // namespace
 
-std::vector<uint8_t> build_zero_page(const BzImage* header, uint64_t cmdline_addr, size_t cmdline_len,
-                                     uint64_t initrd_addr, uint64_t initrd_size,
+std::vector<uint8_t> build_zero_page(const BzImage* header, uint64_t cmdline_addr,
+                                     size_t cmdline_len, uint64_t initrd_addr, uint64_t initrd_size,
                                      const std::vector<E820Entry>& e820, uint64_t acpi_rsdp) {
     std::vector<uint8_t> zp(bp::kSize, 0);
     std::span<uint8_t> z(zp);
     if (header) {
         // Copy the kernel's own header, then fill in the loader's fields (boot.rst,
         // "DETAILS OF HEADER FIELDS": fields marked "write" or "modify").
-        std::copy(header->setup_header.begin(), header->setup_header.end(), zp.begin() + bp::kSetupSects);
+        std::copy(header->setup_header.begin(), header->setup_header.end(),
+                  zp.begin() + bp::kSetupSects);
     } else {
         bp::put16(z, bp::kBootFlag, bp::kBootFlagMagic);
         bp::put32(z, bp::kHeader, bp::kHdrSMagic);
         bp::put32(z, bp::kKernelAlignment, 0x1000000);
     }
-    bp::put16(z, bp::kVidMode, 0xFFFF);       // "normal"
-    bp::put8(z, bp::kTypeOfLoader, 0xFF);     // undefined boot loader
+    bp::put16(z, bp::kVidMode, 0xFFFF);    // "normal"
+    bp::put8(z, bp::kTypeOfLoader, 0xFF);  // undefined boot loader
     bp::put8(z, bp::kLoadFlags, bp::get8(z, bp::kLoadFlags) | bp::kLoadedHigh);
     bp::put32(z, bp::kCmdLinePtr, uint32_t(cmdline_addr));
     bp::put32(z, bp::kExtCmdLinePtr, uint32_t(cmdline_addr >> 32));
@@ -82,12 +83,14 @@ Result<uint64_t> place_initrd(uint64_t size, uint64_t addr_max, uint64_t floor, 
     uint64_t addr = (top - size) & ~uint64_t(0xFFF);
     if (addr < floor)
         return fail(ErrorKind::Invalid, "initrd (" + std::to_string(size >> 10) +
-                    " KiB) does not fit between the kernel and the initrd limit; give the guest more memory");
+                                            " KiB) does not fit between the kernel and the initrd "
+                                            "limit; give the guest more memory");
     return addr;
 }
 
 Result<BootSetup> load_guest(GuestMemory& mem, std::span<const uint8_t> kernel,
-                             std::span<const uint8_t> initrd, const std::string& cmdline, uint64_t rsdp) {
+                             std::span<const uint8_t> initrd, const std::string& cmdline,
+                             uint64_t rsdp) {
     BootSetup b;
     const uint64_t ram_end = mem.low_end();
     std::optional<BzImage> bz;
@@ -96,7 +99,8 @@ Result<BootSetup> load_guest(GuestMemory& mem, std::span<const uint8_t> kernel,
     if (is_elf(kernel)) {
         auto elf = TRY(parse_elf(kernel));
         for (const auto& s : elf.segments) {
-            if (s.paddr < layout::kHighMem) return fail(ErrorKind::Invalid, "ELF kernel segment below 1 MiB");
+            if (s.paddr < layout::kHighMem)
+                return fail(ErrorKind::Invalid, "ELF kernel segment below 1 MiB");
             TRY(mem.write(s.paddr, s.data));
             TRY(mem.fill(s.paddr + s.data.size(), s.memsz - s.data.size(), 0));
         }
@@ -119,13 +123,15 @@ Result<BootSetup> load_guest(GuestMemory& mem, std::span<const uint8_t> kernel,
     }
     if (cmdline.size() > cmdline_max)
         return fail(ErrorKind::Invalid, "command line is " + std::to_string(cmdline.size()) +
-                    " bytes; the kernel accepts at most " + std::to_string(cmdline_max));
+                                            " bytes; the kernel accepts at most " +
+                                            std::to_string(cmdline_max));
     std::vector<uint8_t> cl(cmdline.begin(), cmdline.end());
     cl.push_back(0);
     TRY(mem.write(layout::kCmdline, cl));
     if (!initrd.empty()) {
         b.initrd_size = initrd.size();
-        b.initrd_addr = TRY(place_initrd(initrd.size(), initrd_max, (b.kernel_end + 0xFFF) & ~0xFFFull, ram_end));
+        b.initrd_addr = TRY(
+            place_initrd(initrd.size(), initrd_max, (b.kernel_end + 0xFFF) & ~0xFFFull, ram_end));
         TRY(mem.write(b.initrd_addr, initrd));
     }
     auto e820 = build_e820(mem.regions());
@@ -134,8 +140,8 @@ Result<BootSetup> load_guest(GuestMemory& mem, std::span<const uint8_t> kernel,
         TRY(write_pvh(mem, b, layout::kCmdline, e820, rsdp));
     } else {
         b.info_addr = layout::kBootParams;
-        auto zp = build_zero_page(bz ? &*bz : nullptr, layout::kCmdline, cmdline.size() + 1, b.initrd_addr,
-                                  b.initrd_size, e820, rsdp);
+        auto zp = build_zero_page(bz ? &*bz : nullptr, layout::kCmdline, cmdline.size() + 1,
+                                  b.initrd_addr, b.initrd_size, e820, rsdp);
         TRY(mem.write(layout::kBootParams, zp));
     }
     return b;

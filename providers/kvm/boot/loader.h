@@ -10,7 +10,7 @@
 
 #include "providers/kvm/boot/bzimage.h"
 #include "providers/kvm/boot/e820.h"
-#include "providers/kvm/guest_memory.h"
+#include "providers/kvm/hypervisor/guest_memory.h"
 
 namespace env::kvm {
 
@@ -28,8 +28,8 @@ struct BootSetup {
 
 // The zero page for the 64-bit entry. `header` is the bzImage's setup header, or null for
 // an ELF kernel (then a minimal header is synthesized, as Firecracker does for vmlinux).
-std::vector<uint8_t> build_zero_page(const BzImage* header, uint64_t cmdline_addr, size_t cmdline_len,
-                                     uint64_t initrd_addr, uint64_t initrd_size,
+std::vector<uint8_t> build_zero_page(const BzImage* header, uint64_t cmdline_addr,
+                                     size_t cmdline_len, uint64_t initrd_addr, uint64_t initrd_size,
                                      const std::vector<E820Entry>& e820, uint64_t acpi_rsdp);
 
 // Highest page-aligned address for an initrd of `size` bytes whose last byte stays at or

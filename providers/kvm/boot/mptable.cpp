@@ -18,8 +18,14 @@ class Writer {
 public:
     std::vector<uint8_t> bytes;
     void u8(uint8_t v) { bytes.push_back(v); }
-    void u16(uint16_t v) { u8(v & 0xFF); u8(v >> 8); }
-    void u32(uint32_t v) { u16(v & 0xFFFF); u16(v >> 16); }
+    void u16(uint16_t v) {
+        u8(v & 0xFF);
+        u8(v >> 8);
+    }
+    void u32(uint32_t v) {
+        u16(v & 0xFFFF);
+        u16(v >> 16);
+    }
     void str(std::string_view s, size_t n) {
         for (size_t i = 0; i < n; ++i) u8(i < s.size() ? static_cast<uint8_t>(s[i]) : ' ');
     }
@@ -43,7 +49,8 @@ void interrupt(Writer& w, uint8_t type, uint8_t irqtype, uint16_t flags, uint8_t
 }
 }  // namespace
 
-std::vector<uint8_t> build_mptable(uint32_t base, unsigned cpus, const std::array<bool, 32>& pci_slots) {
+std::vector<uint8_t> build_mptable(uint32_t base, unsigned cpus,
+                                   const std::array<bool, 32>& pci_slots) {
     if (cpus == 0) cpus = 1;
     if (cpus > kMaxVcpus) cpus = kMaxVcpus;
     const uint8_t ioapic_id = static_cast<uint8_t>(cpus);
@@ -58,7 +65,9 @@ std::vector<uint8_t> build_mptable(uint32_t base, unsigned cpus, const std::arra
     fp.u8(0);  // checksum, below
     fp.u8(0);  // feature 1: 0 = a configuration table is present
     fp.u8(0);  // feature 2: bit 7 IMCR absent (virtual wire mode)
-    fp.u8(0); fp.u8(0); fp.u8(0);
+    fp.u8(0);
+    fp.u8(0);
+    fp.u8(0);
     fp.bytes[10] = checksum(fp.bytes.data(), fp.bytes.size());
 
     // Entries (4.3).
@@ -67,28 +76,42 @@ std::vector<uint8_t> build_mptable(uint32_t base, unsigned cpus, const std::arra
     for (unsigned i = 0; i < cpus; ++i, ++count) {
         e.u8(kProcessor);
         e.u8(static_cast<uint8_t>(i));     // local APIC id
-        e.u8(0x14);                         // local APIC version (integrated APIC)
+        e.u8(0x14);                        // local APIC version (integrated APIC)
         e.u8(0x01 | (i == 0 ? 0x02 : 0));  // enabled; bit 1: bootstrap processor
-        e.u32(0x600);                       // signature: family 6
-        e.u32(0x201);                       // features: FPU, APIC
-        e.u32(0); e.u32(0);
+        e.u32(0x600);                      // signature: family 6
+        e.u32(0x201);                      // features: FPU, APIC
+        e.u32(0);
+        e.u32(0);
     }
-    e.u8(kBus); e.u8(kMpBusPci); e.str("PCI", 6); ++count;
-    e.u8(kBus); e.u8(kMpBusIsa); e.str("ISA", 6); ++count;
-    e.u8(kIoapic); e.u8(ioapic_id); e.u8(0x11); e.u8(0x01); e.u32(kIoapicAddr); ++count;
+    e.u8(kBus);
+    e.u8(kMpBusPci);
+    e.str("PCI", 6);
+    ++count;
+    e.u8(kBus);
+    e.u8(kMpBusIsa);
+    e.str("ISA", 6);
+    ++count;
+    e.u8(kIoapic);
+    e.u8(ioapic_id);
+    e.u8(0x11);
+    e.u8(0x01);
+    e.u32(kIoapicAddr);
+    ++count;
     // ISA IRQs 0-15 go to the IOAPIC pins of the same number: KVM's default GSI routing.
     for (uint8_t irq = 0; irq < 16; ++irq, ++count)
         interrupt(e, kIoInterrupt, kIntInt, kConforming, kMpBusIsa, irq, ioapic_id, irq);
     // PCI INTA# of each occupied slot: source irq is (device << 2) | pin (D.3 of the spec).
     for (unsigned s = 1; s < pci_slots.size(); ++s)
         if (pci_slots[s]) {
-            interrupt(e, kIoInterrupt, kIntInt, kActiveLowLevel, kMpBusPci, static_cast<uint8_t>(s << 2),
-                      ioapic_id, pci::legacy_irq(s));
+            interrupt(e, kIoInterrupt, kIntInt, kActiveLowLevel, kMpBusPci,
+                      static_cast<uint8_t>(s << 2), ioapic_id, pci::legacy_irq(s));
             ++count;
         }
     // Virtual wire: the PIC's output to LINT0 as ExtINT, NMI on LINT1, on all local APICs.
-    interrupt(e, kLocalInterrupt, kIntExt, kConforming, kMpBusIsa, 0, 0xFF, 0); ++count;
-    interrupt(e, kLocalInterrupt, kIntNmi, kConforming, kMpBusIsa, 0, 0xFF, 1); ++count;
+    interrupt(e, kLocalInterrupt, kIntExt, kConforming, kMpBusIsa, 0, 0xFF, 0);
+    ++count;
+    interrupt(e, kLocalInterrupt, kIntNmi, kConforming, kMpBusIsa, 0, 0xFF, 1);
+    ++count;
 
     // Configuration table header (4.2, table 4-2).
     Writer h;

@@ -14,6 +14,7 @@ inline constexpr uint32_t kLapicAddr = 0xFEE00000;
 inline constexpr uint8_t kMpBusPci = 0, kMpBusIsa = 1;
 
 // pci_slots[s]: a device sits in slot s of bus 0 (its INTA gets an I/O interrupt entry).
-std::vector<uint8_t> build_mptable(uint32_t base, unsigned cpus, const std::array<bool, 32>& pci_slots);
+std::vector<uint8_t> build_mptable(uint32_t base, unsigned cpus,
+                                   const std::array<bool, 32>& pci_slots);
 
 }  // namespace env::kvm

@@ -48,18 +48,46 @@ void I8042::write(uint64_t offset, std::span<const uint8_t> data) {
 
 void I8042::command(uint8_t cmd) {
     switch (cmd) {
-        case 0x20: push_ctrl(cmd_byte_); break;  // read command byte
-        case 0x60: case 0xD1: case 0xD2: case 0xD3: case 0xD4: pending_cmd_ = cmd; break;
-        case 0xA7: cmd_byte_ |= 0x20; break;   // disable aux
-        case 0xA8: cmd_byte_ &= ~0x20; break;  // enable aux
-        case 0xA9: push_ctrl(0xFF); break;     // aux interface test: no mouse here
-        case 0xAA: push_ctrl(0x55); break;     // self test passed
-        case 0xAB: push_ctrl(0x00); break;     // keyboard interface test passed
-        case 0xAD: cmd_byte_ |= 0x10; break;   // disable keyboard
-        case 0xAE: cmd_byte_ &= ~0x10; break;  // enable keyboard
-        case 0xC0: push_ctrl(0x00); break;     // read input port
-        case 0xD0: push_ctrl(outport_); break;  // read output port
-        case 0xFE: outport_ &= ~0x01; break;    // pulse reset line
+        case 0x20:
+            push_ctrl(cmd_byte_);
+            break;  // read command byte
+        case 0x60:
+        case 0xD1:
+        case 0xD2:
+        case 0xD3:
+        case 0xD4:
+            pending_cmd_ = cmd;
+            break;
+        case 0xA7:
+            cmd_byte_ |= 0x20;
+            break;  // disable aux
+        case 0xA8:
+            cmd_byte_ &= ~0x20;
+            break;  // enable aux
+        case 0xA9:
+            push_ctrl(0xFF);
+            break;  // aux interface test: no mouse here
+        case 0xAA:
+            push_ctrl(0x55);
+            break;  // self test passed
+        case 0xAB:
+            push_ctrl(0x00);
+            break;  // keyboard interface test passed
+        case 0xAD:
+            cmd_byte_ |= 0x10;
+            break;  // disable keyboard
+        case 0xAE:
+            cmd_byte_ &= ~0x10;
+            break;  // enable keyboard
+        case 0xC0:
+            push_ctrl(0x00);
+            break;  // read input port
+        case 0xD0:
+            push_ctrl(outport_);
+            break;  // read output port
+        case 0xFE:
+            outport_ &= ~0x01;
+            break;  // pulse reset line
         default:
             // 0xF0-0xFF pulse output port bits whose command bit is 0; bit 0 is reset.
             if (cmd >= 0xF0 && !(cmd & 0x01)) outport_ &= ~0x01;
@@ -71,12 +99,22 @@ void I8042::data_write(uint8_t v) {
     uint8_t cmd = pending_cmd_;
     pending_cmd_ = 0;
     switch (cmd) {
-        case 0x60: cmd_byte_ = v; return;
-        case 0xD1: outport_ = v; return;
-        case 0xD2: push_kbd(v); return;
-        case 0xD3: return;  // no mouse to echo into
-        case 0xD4: return;  // no mouse to send to: it stays silent, which means "absent"
-        default: keyboard_command(v); return;
+        case 0x60:
+            cmd_byte_ = v;
+            return;
+        case 0xD1:
+            outport_ = v;
+            return;
+        case 0xD2:
+            push_kbd(v);
+            return;
+        case 0xD3:
+            return;  // no mouse to echo into
+        case 0xD4:
+            return;  // no mouse to send to: it stays silent, which means "absent"
+        default:
+            keyboard_command(v);
+            return;
     }
 }
 
@@ -87,11 +125,26 @@ void I8042::keyboard_command(uint8_t v) {
         return;
     }
     switch (v) {
-        case 0xED: case 0xF3: kbd_pending_ = v; push_kbd(0xFA); break;
-        case 0xF2: push_kbd(0xFA); push_kbd(0xAB); push_kbd(0x83); break;  // MF2 keyboard id
-        case 0xFF: push_kbd(0xFA); push_kbd(0xAA); break;                  // reset, BAT ok
-        case 0xEE: push_kbd(0xEE); break;                                  // echo
-        default: push_kbd(0xFA); break;                                    // ack
+        case 0xED:
+        case 0xF3:
+            kbd_pending_ = v;
+            push_kbd(0xFA);
+            break;
+        case 0xF2:
+            push_kbd(0xFA);
+            push_kbd(0xAB);
+            push_kbd(0x83);
+            break;  // MF2 keyboard id
+        case 0xFF:
+            push_kbd(0xFA);
+            push_kbd(0xAA);
+            break;  // reset, BAT ok
+        case 0xEE:
+            push_kbd(0xEE);
+            break;  // echo
+        default:
+            push_kbd(0xFA);
+            break;  // ack
     }
 }
 

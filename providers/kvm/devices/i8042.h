@@ -10,8 +10,8 @@
 #include <memory>
 #include <mutex>
 
-#include "providers/kvm/bus.h"
 #include "providers/kvm/devices/irq_line.h"
+#include "providers/kvm/hypervisor/bus.h"
 
 namespace env::kvm {
 

@@ -7,7 +7,7 @@
 #include <functional>
 #include <mutex>
 
-#include "providers/kvm/bus.h"
+#include "providers/kvm/hypervisor/bus.h"
 
 namespace env::kvm {
 

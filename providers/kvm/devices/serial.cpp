@@ -4,7 +4,8 @@ namespace env::kvm {
 
 namespace {
 // Register offsets and bits (PC16550D data sheet, table 2 and section 8).
-constexpr unsigned kRbrThr = 0, kIer = 1, kIirFcr = 2, kLcr = 3, kMcr = 4, kLsr = 5, kMsr = 6, kScr = 7;
+constexpr unsigned kRbrThr = 0, kIer = 1, kIirFcr = 2, kLcr = 3, kMcr = 4, kLsr = 5, kMsr = 6,
+                   kScr = 7;
 constexpr uint8_t kIerRda = 0x01, kIerThre = 0x02, kIerRls = 0x04;
 constexpr uint8_t kIirNone = 0x01, kIirRls = 0x06, kIirRda = 0x04, kIirThre = 0x02, kIirFifo = 0xC0;
 constexpr uint8_t kLcrDlab = 0x80;
@@ -48,15 +49,18 @@ uint8_t Serial::read_reg(unsigned reg) {
             rx_.pop_front();
             return b;
         }
-        case kIer: return dlab ? dlm_ : ier_;
+        case kIer:
+            return dlab ? dlm_ : ier_;
         case kIirFcr: {
             uint8_t v = iir();
             // Reading IIR while it reports THRE clears that interrupt (section 8.5).
             if ((v & 0x0F) == kIirThre) thr_empty_irq_ = false;
             return v;
         }
-        case kLcr: return lcr_;
-        case kMcr: return mcr_;
+        case kLcr:
+            return lcr_;
+        case kMcr:
+            return mcr_;
         case kLsr: {
             uint8_t v = kLsrThre | kLsrTemt;  // transmit never waits
             if (!rx_.empty()) v |= kLsrDr;
@@ -75,7 +79,8 @@ uint8_t Serial::read_reg(unsigned reg) {
                 return v;
             }
             return kMsrDcd | kMsrDsr | kMsrCts;  // a cable is always present
-        case kScr: return scr_;
+        case kScr:
+            return scr_;
     }
     return 0xFF;
 }
@@ -90,8 +95,10 @@ void Serial::write_reg(unsigned reg, uint8_t v) {
             }
             thr_empty_irq_ = false;
             if (mcr_ & kMcrLoop) {
-                if (rx_.size() < kRxCapacity) rx_.push_back(v);
-                else overrun_ = true;
+                if (rx_.size() < kRxCapacity)
+                    rx_.push_back(v);
+                else
+                    overrun_ = true;
             } else if (sink_) {
                 sink_({&v, 1});
             }
@@ -110,11 +117,19 @@ void Serial::write_reg(unsigned reg, uint8_t v) {
             fcr_ = v & 0xC9;
             if (v & kFcrClearRx) rx_.clear();
             return;
-        case kLcr: lcr_ = v; return;
-        case kMcr: mcr_ = v & 0x1F; return;
-        case kLsr: return;  // read-only (factory test register on real parts)
-        case kMsr: return;
-        case kScr: scr_ = v; return;
+        case kLcr:
+            lcr_ = v;
+            return;
+        case kMcr:
+            mcr_ = v & 0x1F;
+            return;
+        case kLsr:
+            return;  // read-only (factory test register on real parts)
+        case kMsr:
+            return;
+        case kScr:
+            scr_ = v;
+            return;
     }
 }
 

@@ -11,15 +11,16 @@
 #include <span>
 #include <string_view>
 
-#include "providers/kvm/bus.h"
 #include "providers/kvm/devices/irq_line.h"
+#include "providers/kvm/hypervisor/bus.h"
 
 namespace env::kvm {
 
 class Serial : public BusDevice {
 public:
     using Sink = std::function<void(std::span<const uint8_t>)>;
-    Serial(std::shared_ptr<IrqLine> irq, Sink sink) : irq_(std::move(irq)), sink_(std::move(sink)) {}
+    Serial(std::shared_ptr<IrqLine> irq, Sink sink)
+        : irq_(std::move(irq)), sink_(std::move(sink)) {}
 
     void read(uint64_t offset, std::span<uint8_t> data) override;
     void write(uint64_t offset, std::span<const uint8_t> data) override;

@@ -9,7 +9,9 @@ class HostBridge : public PciDevice {
 public:
     // Intel's 0x0d57 ID, as Firecracker uses: no Linux quirk is keyed to it.
     HostBridge() : config_(0x8086, 0x0D57, 0x060000) {}
-    uint32_t config_read(unsigned offset, unsigned size) override { return config_.read(offset, size); }
+    uint32_t config_read(unsigned offset, unsigned size) override {
+        return config_.read(offset, size);
+    }
     void config_write(unsigned offset, unsigned size, uint32_t value) override {
         config_.write(offset, size, value);
     }

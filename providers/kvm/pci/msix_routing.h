@@ -12,8 +12,8 @@
 #include <mutex>
 #include <vector>
 
+#include "providers/kvm/hypervisor/vm.h"
 #include "providers/kvm/pci/msix.h"
-#include "providers/kvm/vm.h"
 #include "util/unique_fd.h"
 
 namespace env::kvm::pci {

@@ -4,7 +4,9 @@
 
 namespace env::kvm::pci {
 
-PciBus::PciBus() { slots_[0] = std::make_shared<HostBridge>(); }
+PciBus::PciBus() {
+    slots_[0] = std::make_shared<HostBridge>();
+}
 
 Result<unsigned> PciBus::add(std::shared_ptr<PciDevice> device) {
     std::lock_guard lock(mutex_);
@@ -26,7 +28,8 @@ std::array<bool, kSlots> PciBus::occupied() const {
 PciDevice* PciBus::target(unsigned& reg) const {
     // CONFIG_ADDRESS: bit 31 enable, 23:16 bus, 15:11 device, 10:8 function, 7:2 register.
     if (!(address_ & 0x8000'0000u)) return nullptr;
-    unsigned bus = (address_ >> 16) & 0xFF, dev = (address_ >> 11) & 0x1F, fn = (address_ >> 8) & 0x7;
+    unsigned bus = (address_ >> 16) & 0xFF, dev = (address_ >> 11) & 0x1F,
+             fn = (address_ >> 8) & 0x7;
     reg = address_ & 0xFC;
     if (bus != 0 || fn != 0) return nullptr;
     return slots_[dev].get();
@@ -41,7 +44,8 @@ void PciBus::read(uint64_t offset, std::span<uint8_t> data) {
     } else if (offset >= 4 && offset + size <= 8 && (size == 1 || size == 2 || size == 4)) {
         unsigned reg = 0;
         unsigned byte = static_cast<unsigned>(offset - 4);
-        if (PciDevice* d = target(reg); d && (reg + byte) % size == 0) v = d->config_read(reg + byte, size);
+        if (PciDevice* d = target(reg); d && (reg + byte) % size == 0)
+            v = d->config_read(reg + byte, size);
     }
     for (unsigned i = 0; i < size; ++i) data[i] = (v >> (8 * i)) & 0xFF;
 }
@@ -56,7 +60,8 @@ void PciBus::write(uint64_t offset, std::span<const uint8_t> data) {
     } else if (offset >= 4 && offset + size <= 8 && (size == 1 || size == 2 || size == 4)) {
         unsigned reg = 0;
         unsigned byte = static_cast<unsigned>(offset - 4);
-        if (PciDevice* d = target(reg); d && (reg + byte) % size == 0) d->config_write(reg + byte, size, v);
+        if (PciDevice* d = target(reg); d && (reg + byte) % size == 0)
+            d->config_write(reg + byte, size, v);
     }
     // Byte writes to 0xCF8 are not configuration cycles (they select other mechanisms): ignore.
 }

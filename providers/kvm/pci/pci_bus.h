@@ -8,7 +8,7 @@
 #include <memory>
 #include <mutex>
 
-#include "providers/kvm/bus.h"
+#include "providers/kvm/hypervisor/bus.h"
 #include "providers/kvm/pci/pci_device.h"
 
 namespace env::kvm::pci {
@@ -16,7 +16,9 @@ namespace env::kvm::pci {
 inline constexpr unsigned kSlots = 32;
 // IOAPIC pins 16-23 are free of ISA IRQs; slots share them round-robin, level-triggered,
 // active low as PCI INTx wires are.
-inline constexpr uint8_t legacy_irq(unsigned slot) { return static_cast<uint8_t>(16 + (slot % 8)); }
+inline constexpr uint8_t legacy_irq(unsigned slot) {
+    return static_cast<uint8_t>(16 + (slot % 8));
+}
 
 class PciBus : public BusDevice {
 public:

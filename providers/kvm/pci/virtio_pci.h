@@ -15,9 +15,9 @@
 #include <mutex>
 #include <vector>
 
-#include "providers/kvm/bus.h"
 #include "providers/kvm/devices/irq_line.h"
-#include "providers/kvm/event_loop.h"
+#include "providers/kvm/hypervisor/bus.h"
+#include "providers/kvm/hypervisor/event_loop.h"
 #include "providers/kvm/pci/config_space.h"
 #include "providers/kvm/pci/msix.h"
 #include "providers/kvm/pci/pci_device.h"

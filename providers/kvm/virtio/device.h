@@ -68,9 +68,9 @@ public:
 
 struct Activation {
     GuestMemory* memory = nullptr;
-    uint64_t features = 0;              // what the driver accepted (a subset of the offer)
-    std::vector<QueueConfig> queues;    // index = queue number; not-ready ones have ready=false
-    Interrupt* interrupt = nullptr;     // outlives the activation (until reset())
+    uint64_t features = 0;            // what the driver accepted (a subset of the offer)
+    std::vector<QueueConfig> queues;  // index = queue number; not-ready ones have ready=false
+    Interrupt* interrupt = nullptr;   // outlives the activation (until reset())
     EventLoop* loop = nullptr;
 };
 
@@ -86,7 +86,9 @@ public:
     // reads past it return zeros, writes past it are ignored.
     virtual unsigned config_size() const = 0;
     virtual void read_config(unsigned offset, std::span<uint8_t> data) const = 0;
-    virtual void write_config(unsigned offset, std::span<const uint8_t> data) { (void)offset, (void)data; }
+    virtual void write_config(unsigned offset, std::span<const uint8_t> data) {
+        (void)offset, (void)data;
+    }
     // DRIVER_OK: start using the queues. An error (a queue the device needs is not ready,
     // an address outside memory) makes the transport set DEVICE_NEEDS_RESET.
     virtual Result<> activate(Activation a) = 0;

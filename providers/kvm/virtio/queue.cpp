@@ -4,7 +4,7 @@
 #include <cstring>
 #include <string>
 
-#include "providers/kvm/guest_memory.h"
+#include "providers/kvm/hypervisor/guest_memory.h"
 
 namespace env::kvm::virtio {
 namespace {

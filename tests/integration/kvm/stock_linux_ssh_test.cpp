@@ -153,7 +153,7 @@ TEST_CASE(
     vmm.start({"--kernel", *dir + "/vmlinuz", "--initrd", d + "/initrd", "--memory", "512",
                "--disk", d + "/disk.img", "--nic",
                "slirp,forward=tcp:127.0.0.1:" + std::to_string(port) + "-22", "--cmdline",
-               "console=ttyS0 reboot=k panic=-1 rdinit=/init i8042.noaux i8042.nomux i8042.nopnp "
+               "console=ttyS0 reboot=k panic=-1 rdinit=/init i8042.noaux i8042.nomux "
                "i8042.dumbkbd"});
     INFO("console:\n" << vmm.output() << "\nstderr:\n" << vmm.errors());
     REQUIRE(vmm.wait_for_output("ENV-SSH-READY", 180s * slow));

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "providers/kvm/bus.h"
+#include "providers/kvm/hypervisor/bus.h"
 
 using namespace env::kvm;
 

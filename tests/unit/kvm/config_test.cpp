@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "providers/kvm/config.h"
+#include "providers/kvm/vmm/config.h"
 
 using namespace env;
 using namespace env::kvm;
@@ -42,7 +42,7 @@ TEST_CASE("config: validation names what is wrong", "[kvm][config]") {
     CHECK_FALSE(validate(c));
 }
 
-#include "providers/kvm/kvm.h"
+#include "providers/kvm/hypervisor/kvm.h"
 
 TEST_CASE("KVM open: a missing device or a non-KVM device is a clear error", "[kvm][config]") {
     auto missing = Kvm::open("/nonexistent/kvm");

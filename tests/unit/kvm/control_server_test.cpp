@@ -9,7 +9,7 @@
 #include <mutex>
 #include <thread>
 
-#include "providers/kvm/control.h"
+#include "providers/kvm/vmm/control.h"
 #include "util/sys.h"
 
 using namespace env::kvm;

@@ -5,7 +5,7 @@
 #include <atomic>
 #include <thread>
 
-#include "providers/kvm/event_loop.h"
+#include "providers/kvm/hypervisor/event_loop.h"
 
 using namespace env;
 using namespace env::kvm;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "providers/kvm/run_loop.h"
+#include "providers/kvm/hypervisor/run_loop.h"
 
 using namespace env::kvm;
 

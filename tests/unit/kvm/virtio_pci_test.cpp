@@ -8,7 +8,7 @@
 #include <optional>
 
 #include "fake_irq.h"
-#include "providers/kvm/guest_memory.h"
+#include "providers/kvm/hypervisor/guest_memory.h"
 #include "providers/kvm/pci/pci_bus.h"
 #include "providers/kvm/pci/virtio_pci.h"
 

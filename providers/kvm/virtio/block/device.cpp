@@ -30,7 +30,7 @@ static_assert(sizeof(BlkConfig) == 60);
 
 uint64_t BlockDevice::features() const {
     uint64_t f = kFeatureVersion1 | kFeatureIndirectDesc | kFeatureEventIdx | kBlkFSegMax |
-                 kBlkFBlkSize | kBlkFFlush;
+                 kBlkFBlkSize | kBlkFTopology | kBlkFFlush;
     if (disk_->read_only()) return f | kBlkFRo;
     return f | kBlkFDiscard | kBlkFWriteZeroes;
 }
@@ -43,7 +43,13 @@ void BlockDevice::read_config(unsigned offset, std::span<uint8_t> data) const {
     BlkConfig c{};
     c.capacity = disk_->size() / kSectorSize;
     c.seg_max = kQueueSize - 2;  // header and status take two descriptors
-    c.blk_size = 4096;           // the page cache's unit: smaller writes cost a read-modify-write
+    // Logical blocks of 512 bytes, so that any filesystem mounts (a 4096-byte logical block
+    // made Linux refuse an ext4 with 1 KiB blocks: "bad block size 1024"); 4 KiB physical
+    // blocks and minimum I/O, the page cache's unit, below which a write costs the host a
+    // read-modify-write.
+    c.blk_size = kSectorSize;
+    c.physical_block_exp = 3;  // 512 << 3 = 4096
+    c.min_io_size = 4096 / kSectorSize;
     c.num_queues = 1;
     c.max_discard_sectors = c.max_write_zeroes_sectors = 1u << 22;  // 2 GiB per segment
     c.max_discard_seg = c.max_write_zeroes_seg = 1;

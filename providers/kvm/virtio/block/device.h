@@ -17,6 +17,7 @@ inline constexpr uint64_t kBlkFSegMax = 1ull << 2;
 inline constexpr uint64_t kBlkFRo = 1ull << 5;
 inline constexpr uint64_t kBlkFBlkSize = 1ull << 6;
 inline constexpr uint64_t kBlkFFlush = 1ull << 9;
+inline constexpr uint64_t kBlkFTopology = 1ull << 10;
 inline constexpr uint64_t kBlkFDiscard = 1ull << 13;
 inline constexpr uint64_t kBlkFWriteZeroes = 1ull << 14;
 

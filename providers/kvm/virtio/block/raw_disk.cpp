@@ -79,7 +79,8 @@ Result<std::unique_ptr<DiskImage>> open_disk(const std::string& path, const std:
                                              bool read_only) {
     if (base.empty()) return open_raw_disk(path, read_only);
     if (read_only)
-        return fail(ErrorKind::Invalid, "disk " + path + ": a copy-on-write overlay cannot be read-only");
+        return fail(ErrorKind::Invalid,
+                    "disk " + path + ": a copy-on-write overlay cannot be read-only");
     return open_cow_disk(base, path);
 }
 

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "providers/kvm/rate_limited_log.h"
+#include "providers/kvm/hypervisor/rate_limited_log.h"
 
 namespace env::kvm::virtio {
 namespace {

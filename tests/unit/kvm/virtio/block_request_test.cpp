@@ -5,7 +5,7 @@
 
 #include <cstring>
 
-#include "providers/kvm/guest_memory.h"
+#include "providers/kvm/hypervisor/guest_memory.h"
 #include "providers/kvm/virtio/block/device.h"
 #include "providers/kvm/virtio/block/request.h"
 #include "split_ring_driver.h"
@@ -136,6 +136,18 @@ TEST_CASE("virtio-blk config space reports capacity in sectors") {
     uint32_t past = 7;
     b.dev->read_config(200, {reinterpret_cast<uint8_t*>(&past), 4});
     CHECK(past == 0);
+    // Logical block 512 bytes (any filesystem's block size works), physical 4096 bytes.
+    CHECK((b.dev->features() & kBlkFBlkSize));
+    CHECK((b.dev->features() & kBlkFTopology));
+    uint32_t blk_size = 0;
+    b.dev->read_config(20, {reinterpret_cast<uint8_t*>(&blk_size), 4});
+    CHECK(blk_size == 512);
+    uint8_t physical_block_exp = 0;
+    b.dev->read_config(24, {&physical_block_exp, 1});
+    CHECK((512u << physical_block_exp) == 4096);
+    uint16_t min_io = 0;
+    b.dev->read_config(26, {reinterpret_cast<uint8_t*>(&min_io), 2});
+    CHECK(min_io == 8);
 }
 
 TEST_CASE("a block request without a writable status byte needs a reset") {

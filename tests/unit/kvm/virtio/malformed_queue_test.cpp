@@ -2,7 +2,7 @@
 // out-of-bounds access or a hang; a device turns it into NEEDS_RESET once.
 #include <catch2/catch.hpp>
 
-#include "providers/kvm/guest_memory.h"
+#include "providers/kvm/hypervisor/guest_memory.h"
 #include "providers/kvm/virtio/queue.h"
 #include "providers/kvm/virtio/rng/device.h"
 #include "split_ring_driver.h"

@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "manual_loop.h"
-#include "providers/kvm/guest_memory.h"
+#include "providers/kvm/hypervisor/guest_memory.h"
 #include "providers/kvm/virtio/net/device.h"
 #include "split_ring_driver.h"
 

@@ -2,7 +2,7 @@
 // 16-bit indices, the event index and notification suppression (virtio 1.2 §2.7).
 #include <catch2/catch.hpp>
 
-#include "providers/kvm/guest_memory.h"
+#include "providers/kvm/hypervisor/guest_memory.h"
 #include "providers/kvm/virtio/queue.h"
 #include "split_ring_driver.h"
 

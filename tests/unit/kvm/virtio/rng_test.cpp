@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "providers/kvm/guest_memory.h"
+#include "providers/kvm/hypervisor/guest_memory.h"
 #include "providers/kvm/virtio/rng/device.h"
 #include "split_ring_driver.h"
 

@@ -7,7 +7,7 @@
 #include <optional>
 #include <vector>
 
-#include "providers/kvm/guest_memory.h"
+#include "providers/kvm/hypervisor/guest_memory.h"
 #include "providers/kvm/virtio/device.h"
 #include "providers/kvm/virtio/queue.h"
 
