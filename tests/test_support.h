@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by tests: temporary directories that clean themselves up, running a
-// command and capturing its output and status, capturing this process's stderr.
+// command and capturing its output and status, capturing this process's stderr. Skipping
+// with a reason is in skip.h, which every test file sees (tests/CMakeLists.txt).
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <cstdio>
 #include <string>
 
+#include "skip.h"
 #include "util/sys.h"
 
 namespace env::test {
@@ -69,6 +71,8 @@ struct CapturedStderr {
     std::string text() const { return sys::read_file(path).value_or(""); }
 };
 
-inline std::string env_binary() { return std::string(ENV_BINARY_DIR) + "/env"; }
+inline std::string env_binary() {
+    return std::string(ENV_BINARY_DIR) + "/env";
+}
 
 }  // namespace env::test

@@ -146,7 +146,6 @@ inline bool alive(pid_t pid) {
     do {                                             \
         auto reason_ = env::test::e2e_skip_reason(); \
         if (!reason_.empty()) {                      \
-            WARN("skipped: " << reason_);            \
-            return;                                  \
+            ENV_SKIP(reason_);                       \
         }                                            \
     } while (0)

@@ -93,8 +93,7 @@ TEST_CASE("one failing machine is named, the others still come up, the exit says
 TEST_CASE("on a terminal each machine gets one live line, redrawn in place", "[root][e2e]") {
     E2E_SKIP_UNLESS_USABLE();
     if (run("command -v script").status != 0) {
-        WARN("skipped: script(1) from util-linux is needed to give env a terminal");
-        return;
+        ENV_SKIP("script(1) from util-linux is needed to give env a terminal");
     }
     E2eProject p("machines:\n  t${i}:\n    for: {i: 1..2}\n    box: busybox\n");
     // script(1) runs env on a pseudo-terminal and copies what it draws to stdout.

@@ -24,10 +24,9 @@ inline DebianBox debian_box() {
 
 }  // namespace env::test
 
-// Returns from the test with a warning when the debian-12 box cannot be had here.
-#define DEBIAN_BOX_OR_SKIP(var)                            \
-    auto var = env::test::debian_box();                    \
-    if (!var.skip_reason.empty()) {                        \
-        WARN("skipped: " << var.skip_reason);              \
-        return;                                            \
+// Ends the test as skipped, saying why, when the debian-12 box cannot be had here.
+#define DEBIAN_BOX_OR_SKIP(var)         \
+    auto var = env::test::debian_box(); \
+    if (!var.skip_reason.empty()) {     \
+        ENV_SKIP(var.skip_reason);      \
     }

@@ -63,8 +63,7 @@ TEST_CASE("busybox lab: every network type plus names and caps work and destroy 
           "[root][e2e][lab]") {
     E2E_SKIP_UNLESS_USABLE();
     if (run("command -v unshare && command -v ip && command -v curl").status != 0) {
-        WARN("skipped: needs unshare (util-linux), ip (iproute2) and curl");
-        return;
+        ENV_SKIP("needs unshare (util-linux), ip (iproute2) and curl");
     }
     if (rerun_in_own_netns(Catch::getResultCapture().getCurrentTestName())) return;
 
@@ -254,8 +253,7 @@ TEST_CASE("busybox lab: four machines on shared networks up and destroyed at onc
           "[root][e2e][lab]") {
     E2E_SKIP_UNLESS_USABLE();
     if (run("command -v unshare && command -v ip").status != 0) {
-        WARN("skipped: needs unshare (util-linux) and ip (iproute2)");
-        return;
+        ENV_SKIP("needs unshare (util-linux) and ip (iproute2)");
     }
     if (rerun_in_own_netns(Catch::getResultCapture().getCurrentTestName())) return;
     sh("ip link set lo up");

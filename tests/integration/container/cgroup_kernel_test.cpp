@@ -57,8 +57,7 @@ void exercise(Cgroup& cg) {
 TEST_CASE("the host's cgroup takes a process, reports it, kills it and disappears",
           "[root][container]") {
     if (::geteuid() != 0) {
-        WARN("skipped: creating cgroups needs root");
-        return;
+        ENV_SKIP("creating cgroups needs root");
     }
     auto cg = open_host_cgroup("env-test-" + std::to_string(::getpid()));
     REQUIRE(cg);
@@ -68,13 +67,11 @@ TEST_CASE("the host's cgroup takes a process, reports it, kills it and disappear
 TEST_CASE("a cgroup v2 hierarchy takes a process, reports it, kills it and disappears",
           "[root][container]") {
     if (::geteuid() != 0) {
-        WARN("skipped: creating cgroups needs root");
-        return;
+        ENV_SKIP("creating cgroups needs root");
     }
     std::string root = unified_mount();
     if (root.empty()) {
-        WARN("skipped: no cgroup2 filesystem is mounted here");
-        return;
+        ENV_SKIP("no cgroup2 filesystem is mounted here");
     }
     auto cg = make_cgroup_v2(root, "env-test2-" + std::to_string(::getpid()));
     exercise(*cg);

@@ -11,8 +11,7 @@ using provider::MachineState;
 
 #define SKIP_UNLESS_USABLE()                                      \
     if (auto why = test::container_skip_reason(); !why.empty()) { \
-        WARN("skipped: " << why);                                 \
-        return;                                                   \
+        ENV_SKIP(why);                                            \
     }
 
 TEST_CASE("a command that cannot be executed fails up with its reason and leaves nothing running",

@@ -54,8 +54,7 @@ std::string ns_of(const std::string& pid, const char* ns) {
 TEST_CASE("a container machine is isolated, limited and sees only its own overlay",
           "[root][container]") {
     if (auto why = test::container_skip_reason(); !why.empty()) {
-        WARN("skipped: " << why);
-        return;
+        ENV_SKIP(why);
     }
     test::ContainerMachine m(probe_script);
     REQUIRE(sys::write_file_atomic(m.project_dir + "/from-host.txt", "hello"));

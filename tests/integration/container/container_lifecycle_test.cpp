@@ -29,8 +29,7 @@ exec sleep 100000
 
 #define SKIP_UNLESS_USABLE()                                      \
     if (auto why = test::container_skip_reason(); !why.empty()) { \
-        WARN("skipped: " << why);                                 \
-        return;                                                   \
+        ENV_SKIP(why);                                            \
     }
 
 }  // namespace

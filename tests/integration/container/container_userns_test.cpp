@@ -13,8 +13,7 @@ using provider::MachineState;
 
 TEST_CASE("in user-namespace mode the container's root is an unprivileged host user", "[root][container]") {
     if (auto why = test::container_skip_reason(); !why.empty()) {
-        WARN("skipped: " << why);
-        return;
+        ENV_SKIP(why);
     }
     container::ContainerOptions opts;
     opts.user_namespace = true;
@@ -28,8 +27,7 @@ ps -o pid > /ps; touch /done; exec sleep 100000
 )",
                              opts);
     if (auto why = m.provider->usable(); !why) {
-        WARN("skipped: " << why.error().what());
-        return;
+        ENV_SKIP(why.error().what());
     }
     // The project lives under a directory the container's root may not search (as a 0700
     // home directory): the runtime must not need to. /env would need it, so it is off.
@@ -70,8 +68,7 @@ ps -o pid > /ps; touch /done; exec sleep 100000
 TEST_CASE("in user-namespace mode the project is at /env and its .envstate hidden",
           "[root][container]") {
     if (auto why = test::container_skip_reason(); !why.empty()) {
-        WARN("skipped: " << why);
-        return;
+        ENV_SKIP(why);
     }
     container::ContainerOptions opts;
     opts.user_namespace = true;
@@ -82,8 +79,7 @@ touch /env/.envstate/x 2>/dev/null; echo $? > /write_rc; touch /done; exec sleep
 )",
                              opts);
     if (auto why = m.provider->usable(); !why) {
-        WARN("skipped: " << why.error().what());
-        return;
+        ENV_SKIP(why.error().what());
     }
     REQUIRE(::chmod(m.dir.c_str(), 0755) == 0);  // mkdtemp's 0700: searchable, as a project is
     REQUIRE(sys::write_file_atomic(m.project_dir + "/hello", "hi\n"));

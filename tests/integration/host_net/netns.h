@@ -18,7 +18,7 @@ namespace env::test {
 // body returns "" on success, else what went wrong (printed by the child).
 inline bool in_new_netns(const std::function<std::string()>& body) {
     if (::geteuid() != 0) {
-        WARN("skipped: network namespaces need root");
+        ENV_MARK_SKIPPED("network namespaces need root");
         return true;
     }
     pid_t pid = ::fork();

@@ -112,13 +112,11 @@ TEST_CASE(
     auto dir = cache_dir();
     if (!dir || !sys::exists(*dir + "/vmlinuz") || !sys::exists(*dir + "/busybox") ||
         !sys::exists(*dir + "/modules.load")) {
-        WARN(kNoKernel);
-        return;
+        ENV_SKIP(kNoKernel);
     }
     for (const char* tool : {"/usr/sbin/dropbear", "/usr/bin/dropbearconvert", "/sbin/mke2fs"})
         if (!sys::exists(tool)) {
-            WARN(std::string(tool) + " is missing (dropbear-bin, e2fsprogs): skipped");
-            return;
+            ENV_SKIP(tool << " is missing (dropbear-bin, e2fsprogs)");
         }
     auto probe = run_probe();
     // ENV_KVM_STOCK_FORCE=1 runs it anyway (the emulated development hosts need most of an
@@ -126,10 +124,10 @@ TEST_CASE(
     const bool forced = std::getenv("ENV_KVM_STOCK_FORCE") != nullptr;
     const int slow = probe.accelerated ? 1 : 20;
     if (!probe.accelerated && !forced) {
-        WARN("skipped: KVM here is not hardware-accelerated; the probe measured "
-             << probe.mips << " M guest instructions/s (a stock kernel would take many minutes).\n"
-             << probe.text);
-        return;
+        ENV_SKIP("KVM here is not hardware-accelerated; the probe measured "
+                 << probe.mips
+                 << " M guest instructions/s (a stock kernel would take many minutes).\n"
+                 << probe.text);
     }
 
     VmmProcess vmm;

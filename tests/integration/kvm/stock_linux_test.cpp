@@ -33,15 +33,14 @@ TEST_CASE("stock Linux boots to a busybox initrd and powers off (needs hardware-
     KVM_SKIP_UNLESS_AVAILABLE();
     auto dir = cache_dir();
     if (!dir || !sys::exists(*dir + "/vmlinuz") || !sys::exists(*dir + "/busybox")) {
-        WARN(kNoKernel);
-        return;
+        ENV_SKIP(kNoKernel);
     }
     auto probe = run_probe();
     if (!probe.accelerated) {
-        WARN("skipped: KVM here is not hardware-accelerated; the probe measured "
-             << probe.mips << " M guest instructions/s (a stock kernel would take many minutes).\n"
-             << probe.text);
-        return;
+        ENV_SKIP("KVM here is not hardware-accelerated; the probe measured "
+                 << probe.mips
+                 << " M guest instructions/s (a stock kernel would take many minutes).\n"
+                 << probe.text);
     }
     VmmProcess vmm;
     std::string initrd = vmm.dir.path + "/initrd.cpio";
@@ -62,8 +61,7 @@ TEST_CASE(
     KVM_SKIP_UNLESS_AVAILABLE();
     auto dir = cache_dir();
     if (!dir || !sys::exists(*dir + "/vmlinuz")) {
-        WARN(kNoKernel);
-        return;
+        ENV_SKIP(kNoKernel);
     }
     auto text = *sys::read_file(*dir + "/vmlinuz");
     auto bz = kvm::parse_bzimage({reinterpret_cast<const uint8_t*>(text.data()), text.size()});

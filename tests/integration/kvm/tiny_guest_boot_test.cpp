@@ -149,8 +149,7 @@ TEST_CASE("guest RAM on 2 MiB hugepages, and a clear error when too few are rese
     const std::string knob = "/proc/sys/vm/nr_hugepages";
     auto before = env::sys::read_file(knob);
     if (::geteuid() != 0 || !before) {
-        WARN("needs root to reserve hugepages: skipped");
-        return;
+        ENV_SKIP("reserving hugepages needs root");
     }
     long old = std::stol(*before);
     {
@@ -173,8 +172,7 @@ TEST_CASE("guest RAM on 2 MiB hugepages, and a clear error when too few are rese
     set(old + 40);
     if (std::stol(env::sys::read_file(knob).value_or("0")) < old + 32) {
         set(old);
-        WARN("the host could not reserve 2 MiB hugepages: skipped");
-        return;
+        ENV_SKIP("the host could not reserve 2 MiB hugepages");
     }
     VmmProcess vmm;
     vmm.start({"--kernel", guest_image("tiny-guest.elf"), "--memory", "64", "--hugepages", "--cmdline",

@@ -32,17 +32,16 @@ inline std::string guest_image(const std::string& name) {
 
 // Why a KVM test cannot run here, or empty.
 inline std::string kvm_unavailable() {
-    if (::access("/dev/kvm", R_OK | W_OK) != 0) return "/dev/kvm is missing or not accessible: KVM tests skipped";
+    if (::access("/dev/kvm", R_OK | W_OK) != 0) return "/dev/kvm is missing or not accessible";
     return {};
 }
 
-// Ends the calling test case with a warning that says why, where KVM cannot run.
-#define KVM_SKIP_UNLESS_AVAILABLE()                                             \
-    do {                                                                        \
-        if (auto why_ = env::kvm::test::kvm_unavailable(); !why_.empty()) {    \
-            WARN(why_);                                                         \
-            return;                                                             \
-        }                                                                       \
+// Ends the calling test case as skipped, saying why, where KVM cannot run.
+#define KVM_SKIP_UNLESS_AVAILABLE()                                         \
+    do {                                                                    \
+        if (auto why_ = env::kvm::test::kvm_unavailable(); !why_.empty()) { \
+            ENV_SKIP(why_);                                                 \
+        }                                                                   \
     } while (0)
 
 using env::test::TempDir;

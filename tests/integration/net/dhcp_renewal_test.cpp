@@ -177,8 +177,7 @@ Millis stop_time(std::unique_ptr<DhcpRenewer>& r) {
 
 #define LAB_OR_SKIP(lab)                                           \
     if (auto why = test::TestNetns::unavailable(); !why.empty()) { \
-        WARN("skipped: " << why);                                  \
-        return;                                                    \
+        ENV_SKIP(why);                                             \
     }                                                              \
     Lab lab;                                                       \
     REQUIRE(lab.make())

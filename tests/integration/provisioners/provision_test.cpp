@@ -16,8 +16,7 @@ TEST_CASE("provisioning over SSH runs scripts with args and env and uploads file
     auto [kind, with_sftp] = GENERATE(std::pair{ServerKind::OpenSsh, true},
                                       std::pair{ServerKind::Dropbear, false});
     if (auto why = TestServer::unavailable(kind); !why.empty()) {
-        WARN("skipped: " << why);
-        return;
+        ENV_SKIP(why);
     }
     TestServer server(kind, with_sftp);
     REQUIRE(server.start());

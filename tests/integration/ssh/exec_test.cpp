@@ -12,8 +12,7 @@ using namespace env::ssh::test;
 
 #define REQUIRE_SERVER(kind)                                      \
     if (auto why = TestServer::unavailable(kind); !why.empty()) { \
-        WARN("skipped: " << why);                                 \
-        return;                                                   \
+        ENV_SKIP(why);                                            \
     }
 
 TEST_CASE("exec keeps stdout and stderr apart and returns the exit status", "[root]") {

@@ -26,8 +26,7 @@ using namespace std::chrono_literals;
 
 TEST_CASE("interactive session: local size, TERM, SIGWINCH, exit status, tty restored", "[root]") {
     if (auto why = TestServer::unavailable(ServerKind::OpenSsh); !why.empty()) {
-        WARN("skipped: " << why);
-        return;
+        ENV_SKIP(why);
     }
     TestServer server(ServerKind::OpenSsh);
     REQUIRE(server.start());
@@ -103,8 +102,7 @@ TEST_CASE("interactive session: local size, TERM, SIGWINCH, exit status, tty res
 
 TEST_CASE("interactive session with piped input gets no PTY, like ssh", "[root]") {
     if (auto why = TestServer::unavailable(ServerKind::OpenSsh); !why.empty()) {
-        WARN("skipped: " << why);
-        return;
+        ENV_SKIP(why);
     }
     TestServer server(ServerKind::OpenSsh);
     REQUIRE(server.start());

@@ -19,8 +19,7 @@ TEST_CASE("upload copies a directory tree keeping modes and symlinks", "[root]")
         GENERATE(std::pair{ServerKind::OpenSsh, true}, std::pair{ServerKind::Dropbear, true},
                  std::pair{ServerKind::Dropbear, false});
     if (auto why = TestServer::unavailable(kind); !why.empty()) {
-        WARN("skipped: " << why);
-        return;
+        ENV_SKIP(why);
     }
     TestServer server(kind, with_sftp);
     REQUIRE(server.start());

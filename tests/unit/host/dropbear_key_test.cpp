@@ -22,8 +22,7 @@ TEST_CASE("an ed25519 host key converts to dropbear's format", "[container]") {
     CHECK(bytes->size() == 83);
     CHECK(bytes->substr(4, 11) == "ssh-ed25519");
     if (::access("/usr/bin/dropbearconvert", X_OK) != 0) {
-        WARN("dropbearconvert missing (apt-get install dropbear-bin): not compared with it");
-        return;
+        ENV_SKIP("dropbearconvert missing (apt-get install dropbear-bin): not compared with it");
     }
     std::string cmd = "/usr/bin/dropbearconvert openssh dropbear " + (t.path + "/key") + " " +
                       (t.path + "/key.dropbear") + " >/dev/null 2>&1";

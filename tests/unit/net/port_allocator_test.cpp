@@ -32,8 +32,7 @@ TEST_CASE("range reservations skip busy ports and say when the range is full", "
     REQUIRE(first);
     int p = first->port();
     if (p >= 65535) {
-        WARN("skipped: the kernel picked the last port, no room for a range");
-        return;
+        ENV_SKIP("the kernel picked the last port, no room for a range");
     }
     // p is busy (held); p+1 may be free or not: whatever we get must be in the range.
     auto next = reserve_port(Proto::Tcp, "127.0.0.1", p, p + 1);
