@@ -14,11 +14,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
+#include <cstdint>
 #include <cstring>
 #include <functional>
-#include <algorithm>
-#include <cstdint>
 
 #include "ssh/handles.h"
 #include "ssh/keys.h"
@@ -48,8 +48,8 @@ struct Command {
     ssh_channel_callbacks_struct callbacks{};
     struct Connection* conn = nullptr;
     pid_t pid = -1;
-    UniqueFd in;          // our end of the child's stdin (a socket: no SIGPIPE on send)
-    UniqueFd out, err;    // read ends of its stdout and stderr
+    UniqueFd in;        // our end of the child's stdin (a socket: no SIGPIPE on send)
+    UniqueFd out, err;  // read ends of its stdout and stderr
     bool out_eof = false, err_eof = false;
     bool in_event = false;  // out/err are in the connection's ssh_event
     bool finished = false;  // exit status sent
@@ -143,9 +143,15 @@ int on_pty(ssh_session, ssh_channel, const char*, int, int, int, int, void*) {
     return SSH_OK;  // accepted and ignored: commands run without a terminal
 }
 
-int on_refused(ssh_session, ssh_channel, const char*, void*) { return SSH_ERROR; }
-int on_shell(ssh_session, ssh_channel, void*) { return SSH_ERROR; }
-int on_env(ssh_session, ssh_channel, const char*, const char*, void*) { return SSH_ERROR; }
+int on_refused(ssh_session, ssh_channel, const char*, void*) {
+    return SSH_ERROR;
+}
+int on_shell(ssh_session, ssh_channel, void*) {
+    return SSH_ERROR;
+}
+int on_env(ssh_session, ssh_channel, const char*, const char*, void*) {
+    return SSH_ERROR;
+}
 
 int on_exec(ssh_session, ssh_channel, const char* command, void* ud) {
     auto* cmd = static_cast<Command*>(ud);
@@ -196,8 +202,8 @@ int on_exec(ssh_session, ssh_channel, const char* command, void* ud) {
     posix_spawnattr_setpgroup(&attr, 0);
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setflags(&attr,
-                             POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    posix_spawnattr_setflags(
+        &attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     pid_t pid;
     int rc = ::posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, envp.data());
     posix_spawn_file_actions_destroy(&fa);
@@ -310,7 +316,9 @@ Result<std::unique_ptr<FakeGuest>> FakeGuest::start(GuestOptions o) {
     return g;
 }
 
-FakeGuest::~FakeGuest() { stop(); }
+FakeGuest::~FakeGuest() {
+    stop();
+}
 
 void FakeGuest::stop() {
     if (stopping_.exchange(true)) return;
@@ -331,7 +339,12 @@ void FakeGuest::log(const std::string& line) {
     if (o_.log_file.empty()) return;
     std::lock_guard l(log_mu_);
     UniqueFd fd(::open(o_.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
-    if (fd) (void)sys::write_all(fd.get(), o_.machine + ": " + line + "\n");
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - started_)
+                  .count();
+    if (fd)
+        (void)sys::write_all(fd.get(),
+                             std::to_string(ms) + " ms " + o_.machine + ": " + line + "\n");
 }
 
 void FakeGuest::accept_loop() {
@@ -340,7 +353,8 @@ void FakeGuest::accept_loop() {
     if (o_.never_listen) o_.listen_after = std::chrono::hours(24 * 365);
     if (o_.listen_after.count() > 0) {
         pollfd w = {wake_.get(), POLLIN, 0};
-        if (::poll(&w, 1, static_cast<int>(std::min<int64_t>(o_.listen_after.count(), INT32_MAX))) != 0)
+        if (::poll(&w, 1,
+                   static_cast<int>(std::min<int64_t>(o_.listen_after.count(), INT32_MAX))) != 0)
             return;  // stop() (or a poll error: no server then either)
     }
     if (::listen(listener_.get(), 16) != 0) {
@@ -416,8 +430,8 @@ void FakeGuest::serve(int fd) {
     ssh_event_remove_session(c.event, session.get());
     event.reset();
     forget_fd();
-    session.reset();      // closes fd and frees the channels, whose callbacks live in...
-    c.commands.clear();   // ...the commands
+    session.reset();     // closes fd and frees the channels, whose callbacks live in...
+    c.commands.clear();  // ...the commands
     log("disconnected");
 }
 

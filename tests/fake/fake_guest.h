@@ -59,6 +59,7 @@ private:
     UniqueFd listener_;
     UniqueFd wake_;  // eventfd: wakes the accept loop on stop()
     int port_ = 0;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     std::atomic<bool> stopping_{false};
     std::thread acceptor_;
     std::mutex mu_;

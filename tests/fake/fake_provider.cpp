@@ -40,8 +40,12 @@ Result<> save(const std::string& state_dir, const FakeRecord& r,
               const std::vector<provider::Nic>& nics) {
     auto jn = nlohmann::json::array();
     for (auto& n : nics)
-        jn.push_back({{"network", n.network}, {"link", n.link}, {"name", n.name},
-                      {"mac", n.mac}, {"address", n.address}, {"dhcp", n.dhcp}});
+        jn.push_back({{"network", n.network},
+                      {"link", n.link},
+                      {"name", n.name},
+                      {"mac", n.mac},
+                      {"address", n.address},
+                      {"dhcp", n.dhcp}});
     nlohmann::json j = {
         {"state", r.state}, {"port", r.port}, {"boots", r.boots}, {"user", r.user}, {"nics", jn}};
     return sys::write_file_atomic(record_path(state_dir), j.dump(1) + "\n");
@@ -70,10 +74,10 @@ Result<> make_root(const provider::MachineContext& m) {
     TRY(sys::make_dirs(staging));
     std::error_code ec;
     if (sys::is_dir(from))
-        std::filesystem::copy(from, staging,
-                              std::filesystem::copy_options::recursive |
-                                  std::filesystem::copy_options::copy_symlinks,
-                              ec);
+        std::filesystem::copy(
+            from, staging,
+            std::filesystem::copy_options::recursive | std::filesystem::copy_options::copy_symlinks,
+            ec);
     if (ec) return fail(ErrorKind::Io, "copy " + from + ": " + ec.message());
     if (::rename(staging.c_str(), root.c_str()) != 0) return fail_errno("rename " + staging);
     return {};
@@ -81,10 +85,16 @@ Result<> make_root(const provider::MachineContext& m) {
 
 }  // namespace
 
-std::string fake_dir(const std::string& state_dir) { return state_dir + "/fake"; }
-std::string guest_root(const std::string& state_dir) { return fake_dir(state_dir) + "/root"; }
+std::string fake_dir(const std::string& state_dir) {
+    return state_dir + "/fake";
+}
+std::string guest_root(const std::string& state_dir) {
+    return fake_dir(state_dir) + "/root";
+}
 
-Cloud::Cloud() { g_current = this; }
+Cloud::Cloud() {
+    g_current = this;
+}
 
 Cloud::~Cloud() {
     std::map<std::string, std::unique_ptr<FakeGuest>> guests;
@@ -96,7 +106,9 @@ Cloud::~Cloud() {
     if (g_current == this) g_current = nullptr;
 }
 
-Cloud* Cloud::current() { return g_current; }
+Cloud* Cloud::current() {
+    return g_current;
+}
 
 void Cloud::set_faults(const std::string& machine, Faults f) {
     std::lock_guard l(mu_);
@@ -165,10 +177,10 @@ Result<> FakeProvider::up(const provider::MachineContext& m) {
     TRY(ssh::write_known_hosts(fake_dir(m.state_dir) + "/known_hosts", "127.0.0.1", r.port,
                                keys.host_public_key_file));
     TRY(save(m.state_dir, r, m.nics));
-    TRY(append_console(m.state_dir, "fake: boot " + std::to_string(r.boots) +
-                                        (f.ssh_never_answers
-                                             ? ": the SSH server did not start"
-                                             : ": SSH on 127.0.0.1:" + std::to_string(r.port))));
+    TRY(append_console(m.state_dir,
+                       "fake: boot " + std::to_string(r.boots) +
+                           (f.ssh_never_answers ? ": the SSH server did not start"
+                                                : ": SSH on 127.0.0.1:" + std::to_string(r.port))));
     {
         std::lock_guard l(cloud_.mu_);
         cloud_.guests_[m.state_dir] = std::move(guest);
@@ -222,8 +234,7 @@ Result<provider::MachineState> FakeProvider::state(const provider::MachineContex
 
 Result<provider::SshInfo> FakeProvider::ssh_info(const provider::MachineContext& m) const {
     auto r = TRY(load(m.state_dir));
-    if (!r)
-        return fail(ErrorKind::NotFound, "machine " + m.spec->name + " is not created");
+    if (!r) return fail(ErrorKind::NotFound, "machine " + m.spec->name + " is not created");
     provider::SshInfo info;
     info.port = r->port;
     info.user = r->user;

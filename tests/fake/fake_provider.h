@@ -30,9 +30,9 @@ namespace env::fake {
 
 // What one machine does wrong, by machine name; set by a test before the pipeline runs.
 struct Faults {
-    std::string up_fails;            // non-empty: up() fails with this, nothing is started
-    bool ssh_never_answers = false;  // up() succeeds but no SSH server ever listens
-    bool crash_after_up = false;     // up() succeeds, then the machine dies at once
+    std::string up_fails;                     // non-empty: up() fails with this, nothing is started
+    bool ssh_never_answers = false;           // up() succeeds but no SSH server ever listens
+    bool crash_after_up = false;              // up() succeeds, then the machine dies at once
     std::chrono::milliseconds boot_delay{0};  // SSH listens only this long after up()
 };
 

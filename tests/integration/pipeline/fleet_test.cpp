@@ -55,9 +55,10 @@ size_t line_of(const std::string& text, const std::string& prefix) {
 
 }  // namespace
 
-TEST_CASE("a fleet comes up in parallel; every failed machine is reported, the first decides "
-          "the exit code",
-          "[pipeline]") {
+TEST_CASE(
+    "a fleet comes up in parallel; every failed machine is reported, the first decides "
+    "the exit code",
+    "[pipeline]") {
     Lab lab;
     auto p = lab.project(kFleet);
     using std::chrono::milliseconds;
@@ -73,19 +74,19 @@ TEST_CASE("a fleet comes up in parallel; every failed machine is reported, the f
     std::string err;
     {
         test::CapturedStderr captured;
-        code = cli::run_machine_jobs(
-            machines, false,
-            [&](const envfile::Machine& m, const core::StepFn& step,
-                const provisioners::Console& console) -> Result<std::string> {
-                auto o = lab.up_options();
-                o.on_step = step;
-                o.console = &console;
-                overlap.enter();
-                auto r = core::up_machine(p, m, o);
-                overlap.leave();
-                if (!r) return std::unexpected(r.error());
-                return std::string("running");
-            });
+        code =
+            cli::run_machine_jobs(machines, false,
+                                  [&](const envfile::Machine& m, const core::StepFn& step,
+                                      const provisioners::Console& console) -> Result<std::string> {
+                                      auto o = lab.up_options();
+                                      o.on_step = step;
+                                      o.console = &console;
+                                      overlap.enter();
+                                      auto r = core::up_machine(p, m, o);
+                                      overlap.leave();
+                                      if (!r) return std::unexpected(r.error());
+                                      return std::string("running");
+                                  });
         captured.restore();
         err = captured.text();
     }

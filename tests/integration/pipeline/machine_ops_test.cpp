@@ -49,7 +49,7 @@ TEST_CASE("status follows a machine: not created, running, crashed, stopped", "[
     auto s = core::machine_status(p, web);
     REQUIRE(s);
     CHECK(s->state == MachineState::NotCreated);
-    CHECK(s->provider == "container");  // what up would use without --provider
+    CHECK(s->provider == "container");   // what up would use without --provider
     CHECK(lab.cloud().calls().empty());  // no record: the provider is not asked
 
     REQUIRE(core::up_machine(p, web, lab.up_options()));
@@ -127,8 +127,8 @@ TEST_CASE("destroy removes the machine's state and its index entry, running or h
     REQUIRE(core::destroy_machine(p, db, {}));
     CHECK_FALSE(index_entry("db"));
     CHECK_FALSE(sys::exists(p.state_dir));  // .envstate goes once the last machine has
-    CHECK(lab.cloud().calls() == std::vector<std::string>{"up web", "up db", "halt db",
-                                                          "destroy web", "destroy db"});
+    CHECK(lab.cloud().calls() ==
+          std::vector<std::string>{"up web", "up db", "halt db", "destroy web", "destroy db"});
 
     // Destroying what does not exist is no error and asks no provider.
     REQUIRE(core::destroy_machine(p, web, {}));
@@ -160,8 +160,7 @@ TEST_CASE("provision reruns the steps on a running machine and refuses a stopped
     CHECK(r.error().message() == "machine web is stopped; `env up web` first");
 }
 
-TEST_CASE("a failing provisioner fails up with its output and leaves no marker",
-          "[pipeline]") {
+TEST_CASE("a failing provisioner fails up with its output and leaves no marker", "[pipeline]") {
     Lab lab;
     auto p = lab.project(R"(
 machines:
