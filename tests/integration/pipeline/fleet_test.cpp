@@ -56,8 +56,8 @@ size_t line_of(const std::string& text, const std::string& prefix) {
 }  // namespace
 
 TEST_CASE(
-    "a fleet comes up in parallel; every failed machine is reported, the first decides "
-    "the exit code",
+    "a fleet comes up in parallel, each failed machine gets its line, the first failure "
+    "gives the exit code",
     "[pipeline]") {
     Lab lab;
     auto p = lab.project(kFleet);

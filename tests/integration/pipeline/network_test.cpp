@@ -17,7 +17,7 @@
 using namespace env;
 using env::test::Lab;
 
-TEST_CASE("up hands the provider its network attachment; destroy releases the bridge",
+TEST_CASE("up hands the provider its network attachment and destroy releases the bridge",
           "[pipeline][root]") {
     if (::geteuid() != 0) {
         WARN("skipped: needs root (up makes a bridge on the host)");

@@ -121,7 +121,7 @@ TEST_CASE("up brings a machine up end to end: box, record, SSH, provisioning out
     CHECK(st->provider == "fake");
 }
 
-TEST_CASE("once steps do not run again after halt and up; always steps do", "[pipeline]") {
+TEST_CASE("once steps do not run again after halt and up, always steps do", "[pipeline]") {
     Lab lab;
     write_web_files(lab);
     auto p = lab.project(kWeb);
