@@ -18,15 +18,17 @@
 #include <sstream>
 #include <thread>
 
+#include "host/cgroup.h"
+#include "host/control_server.h"
+#include "net/host_network.h"
 #include "net/port_allocator.h"
 #include "providers/container/box_layout.h"
 #include "providers/container/capabilities.h"
-#include "providers/container/cgroup.h"
-#include "providers/container/control_server.h"
-#include "providers/container/extra_nics.h"
 #include "providers/container/machine_files.h"
 #include "providers/container/machine_keys.h"
+#include "providers/container/project_hosts.h"
 #include "providers/container/state_masks.h"
+#include "providers/container/supervisor/extra_nics.h"
 #include "providers/container/supervisor_config.h"
 #include "providers/container/supervisor_spawn.h"
 #include "ssh/keys.h"
@@ -38,6 +40,9 @@ using provider::MachineContext;
 using provider::MachineState;
 
 namespace {
+
+// What runs a machine on the host, in messages (control socket errors, diagnostics).
+const std::string kSupervisor = "supervisor";
 
 struct MachineRecord {  // state.json
     std::string cgroup;
@@ -103,9 +108,20 @@ Result<> check_context(const MachineContext& m) {
     return {};
 }
 
+// The container's side of each network the core attached it to: a veth named after the
+// project, machine and place in `networks:` (a macvlan when bridged).
+std::vector<ExtraNicConfig> extra_nics_of(const MachineContext& m) {
+    std::vector<ExtraNicConfig> out;
+    for (auto& a : m.attachments)
+        out.push_back({a.network, a.bridged, a.link,
+                       net::veth_name(m.project_dir, m.spec->name, a.index), a.name, a.mac,
+                       a.address, a.dhcp, a.dhcp_offer});
+    return out;
+}
+
 std::string cgroup_of(const MachineContext& m, const MachineFiles& f) {
     if (auto r = read_record(f); r && !r->cgroup.empty()) return r->cgroup;
-    return cgroup_name(m.project_name, m.spec ? m.spec->name : "");
+    return host::cgroup_name(m.project_name, m.spec ? m.spec->name : "");
 }
 
 }  // namespace
@@ -135,7 +151,7 @@ Result<> ContainerProvider::usable() const {
     auto fs = TRY(sys::read_file("/proc/filesystems"));
     if (fs.find("\toverlay\n") == std::string::npos)
         return fail(ErrorKind::Provider, "this kernel has no overlayfs (modprobe overlay)");
-    TRY(open_host_cgroup("probe"));
+    TRY(host::open_host_cgroup("probe"));
     TRY(options_.supervisor_path.empty() ? find_supervisor_executable()
                                          : Result<std::string>(options_.supervisor_path));
     return {};
@@ -173,7 +189,7 @@ Result<> ContainerProvider::up(const MachineContext& m) {
         // In user-namespace mode the container's root writes the upper layer.
         for (auto& d : {files.upper(), files.work()})
             if (::chown(d.c_str(), id_offset, id_offset) != 0) return fail_errno("chown " + d);
-        record.cgroup = cgroup_name(m.project_name, spec.name);
+        record.cgroup = host::cgroup_name(m.project_name, spec.name);
         record.user_namespace = options_.user_namespace;
     } else {
         record = TRY(read_record(files));
@@ -217,8 +233,8 @@ Result<> ContainerProvider::up(const MachineContext& m) {
     if (!env_named && !m.project_dir.empty())
         c.binds.insert(c.binds.begin(), {m.project_dir, "/env", false});
     c.cgroup_name = record.cgroup;
-    c.limits = TRY(
-        compute_limits(spec.cpus, spec.cpu_cap, spec.memory, options_.pids_max, TRY(host_cpus())));
+    c.limits = TRY(host::compute_limits(spec.cpus, spec.cpu_cap, spec.memory, options_.pids_max,
+                                        TRY(host_cpus())));
     if (!options_.command.empty()) {
         c.command = options_.command;
     } else {
@@ -236,8 +252,8 @@ Result<> ContainerProvider::up(const MachineContext& m) {
     c.network = options_.network;
     c.forwards.push_back({"127.0.0.1", record.ssh_port, 22, "tcp"});
     for (auto& p : spec.ports) c.forwards.push_back({p.host_ip, p.host, p.guest, p.protocol});
-    c.nics = m.nics;
-    TRY(use_project_hosts(m.state_dir, files.upper(), c.hostname, id_offset, !m.nics.empty(),
+    c.nics = extra_nics_of(m);
+    TRY(use_project_hosts(m.state_dir, files.upper(), c.hostname, id_offset, !c.nics.empty(),
                           c.binds));
     c.masked = state_masks(m.state_dir, c.binds);
     // no_new_privs makes setuid binaries inert: a non-root SSH user needs sudo to provision.
@@ -259,7 +275,7 @@ Result<> ContainerProvider::kill_supervisor(const MachineContext& m) const {
     SupervisorPids pids;
     if (probe_supervisor(files.pid(), &pids) != SupervisorLiveness::Alive) return {};
     if (pids.supervisor > 0) ::kill(pids.supervisor, SIGKILL);
-    wait_process_gone(pids.supervisor);
+    host::wait_process_gone(pids.supervisor);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (probe_supervisor(files.pid()) == SupervisorLiveness::Alive) {
         if (std::chrono::steady_clock::now() > deadline)
@@ -278,14 +294,15 @@ Result<> ContainerProvider::halt(const MachineContext& m, bool force) {
         SupervisorPids pids;
         probe_supervisor(MachineFiles{m.state_dir}.pid(), &pids);
         int timeout = force ? 5000 : options_.stop_timeout_ms + 5000;
-        auto r = control_request(m.state_dir, force ? "kill" : "stop", timeout, true);
+        auto r =
+            host::control_request(kSupervisor, m.state_dir, force ? "kill" : "stop", timeout, true);
         if (!r) {
             if (!force) return std::unexpected(r.error().context("halting " + m.spec->name));
             spdlog::warn("supervisor of {} does not answer ({}); killing it", m.spec->name,
                          r.error().what());
         }
         TRY(kill_supervisor(m));  // no-op when it has exited, as it should have
-        wait_process_gone(pids.supervisor);
+        host::wait_process_gone(pids.supervisor);
     }
     // A killed supervisor leaves its cgroup and files behind.
     return remove_leftovers(m);
@@ -298,8 +315,11 @@ Result<> ContainerProvider::remove_leftovers(const MachineContext& m) const {
     // The container's init died with its supervisor (PDEATHSIG) and took its pid namespace,
     // mounts and eth0 with it; what can remain on the host is the cgroup (and processes in
     // it, should any still be exiting) and the supervisor's files.
-    auto cg = TRY(open_host_cgroup(cgroup_of(m, files)));
+    auto cg = TRY(host::open_host_cgroup(cgroup_of(m, files)));
     TRY(cg->remove());
+    // A veth whose supervisor was killed outlives it until the namespace is reaped.
+    if (auto text = sys::read_file(files.config()))
+        if (auto c = config_from_json(*text)) detach_extra_nics(c->nics);
     // Mounts live in the container's mount namespace, never the host's; this only guards
     // against a host mount someone made inside the state dir by hand.
     auto mounts = TRY(sys::read_file("/proc/self/mountinfo"));
@@ -342,7 +362,7 @@ Result<MachineState> ContainerProvider::state(const MachineContext& m) const {
         case SupervisorLiveness::Alive:
             // init is recorded once control.sock listens; a socket that refuses then means a
             // supervisor that lost its control channel: as good as crashed.
-            if (pids.init > 0 && !control_request(m.state_dir, "status", 2000)) {
+            if (pids.init > 0 && !host::control_request(kSupervisor, m.state_dir, "status", 2000)) {
                 // It may also have been on its way out (a halt): then the pid file is gone.
                 if (probe_supervisor(files.pid()) == SupervisorLiveness::Alive)
                     return MachineState::Crashed;
@@ -356,7 +376,7 @@ Result<MachineState> ContainerProvider::state(const MachineContext& m) const {
 }
 
 Result<ContainerStatus> ContainerProvider::status(const MachineContext& m) const {
-    auto reply = TRY(control_request(m.state_dir, "status", 2000));
+    auto reply = TRY(host::control_request(kSupervisor, m.state_dir, "status", 2000));
     try {
         auto j = nlohmann::json::parse(reply);
         return ContainerStatus{j.value("supervisor", 0), j.value("init", 0)};
@@ -364,6 +384,11 @@ Result<ContainerStatus> ContainerProvider::status(const MachineContext& m) const
         return fail(ErrorKind::Provider,
                     std::string("bad status from the supervisor: ") + e.what());
     }
+}
+
+provider::Diagnostics ContainerProvider::diagnostics(const MachineContext& m) const {
+    MachineFiles files{m.state_dir};
+    return {kSupervisor, files.supervisor_log(), files.console_log()};
 }
 
 Result<provider::SshInfo> ContainerProvider::ssh_info(const MachineContext& m) const {

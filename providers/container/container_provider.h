@@ -7,9 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "host/cgroup_limits.h"
 #include "provider/provider.h"
-#include "providers/container/cgroup_limits.h"
 #include "providers/container/seed_files.h"
+#include "state/provider_names.h"
 
 namespace env::container {
 
@@ -22,7 +23,7 @@ struct ContainerOptions {
     bool no_new_privs = true;
     int stop_timeout_ms = 10000;  // graceful halt: stop signal, then SIGKILL
     int start_timeout_ms = 30000;
-    int64_t pids_max = default_pids_max;
+    int64_t pids_max = host::default_pids_max;
     // User-namespace mode: the container's ids 0..id_count-1 are host ids id_base.. (root
     // inside is an unprivileged user outside). Fixed when the machine is created.
     bool user_namespace = false;
@@ -43,13 +44,14 @@ public:
     // Files written into the machine before its first boot (the SSH key seam).
     void set_first_boot_files(std::vector<SeedFile> files) { seeds_ = std::move(files); }
 
-    std::string name() const override { return "container"; }
+    std::string name() const override { return std::string(state::kContainerProvider); }
     Result<> usable() const override;
     Result<> up(const provider::MachineContext& m) override;
     Result<> halt(const provider::MachineContext& m, bool force) override;
     Result<> destroy(const provider::MachineContext& m) override;
     Result<provider::MachineState> state(const provider::MachineContext& m) const override;
     Result<provider::SshInfo> ssh_info(const provider::MachineContext& m) const override;
+    provider::Diagnostics diagnostics(const provider::MachineContext& m) const override;
 
     Result<ContainerStatus> status(const provider::MachineContext& m) const;
 

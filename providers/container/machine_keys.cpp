@@ -1,6 +1,6 @@
 #include "providers/container/machine_keys.h"
 
-#include "providers/container/dropbear_key.h"
+#include "host/dropbear_key.h"
 #include "util/sys.h"
 
 namespace env::container {
@@ -29,7 +29,7 @@ Result<std::vector<SeedFile>> ssh_key_seeds(const ContainerBox& box, const std::
     if (runs_dropbear(box)) {
         std::string dir = box.host_key_dir.empty() ? "/etc/dropbear" : box.host_key_dir;
         out.push_back({dir + "/dropbear_ed25519_host_key",
-                       TRY(dropbear_host_key_from_openssh(keys.host_key_file)), 0600, ""});
+                       TRY(host::dropbear_host_key_from_openssh(keys.host_key_file)), 0600, ""});
     } else {
         std::string dir = box.host_key_dir.empty() ? "/etc/ssh" : box.host_key_dir;
         out.push_back(

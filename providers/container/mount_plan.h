@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "host/cgroup.h"
 #include "util/error.h"
 
 namespace env::container {
@@ -28,13 +29,7 @@ struct BindMount {
     bool readonly = false;
 };
 
-// A cgroup filesystem to mount inside the container (from the cgroup backend).
-struct CgroupMount {
-    std::string fstype;    // "cgroup" or "cgroup2"
-    std::string data;      // "memory", "cpu", ... for v1; "" for v2
-    std::string target;    // relative to the new root, e.g. "sys/fs/cgroup/memory"
-    std::string host_dir;  // the machine's cgroup directory on the host (v1)
-};
+using host::CgroupMount;  // the cgroup backend's (host/cgroup.h)
 
 struct MountOp {
     enum class Kind { Mount, Remount, MakeDir, MakeFile, Symlink };

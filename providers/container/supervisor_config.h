@@ -7,8 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "providers/container/cgroup_limits.h"
-#include "provider/provider.h"
+#include "host/cgroup_limits.h"
 #include "providers/container/mount_plan.h"
 #include "util/error.h"
 
@@ -21,6 +20,20 @@ struct PortForwardConfig {
     std::string protocol = "tcp";
 };
 
+// One extra NIC as the supervisor plugs it in (extra_nics.h): the seam's attachment
+// (provider::Attachment) turned into the container's link.
+struct ExtraNicConfig {
+    std::string network;   // its name in the Envfile
+    bool macvlan = false;  // bridged: a macvlan on `link`; else a veth whose host end joins `link`
+    std::string link;      // the project's bridge, or the host interface (bridged)
+    std::string host_end;  // the veth's host end (also the macvlan's name until it moves)
+    std::string name;      // inside the machine: eth1, eth2, ...
+    std::string mac;
+    std::string address;  // "192.168.56.10/24"; empty with dhcp
+    bool dhcp = false;
+    std::string dhcp_offer;  // see provider::Attachment
+};
+
 struct SupervisorConfig {
     std::string project;
     std::string machine;
@@ -30,7 +43,7 @@ struct SupervisorConfig {
     std::vector<BindMount> binds;
     std::vector<std::string> masked;  // see RootfsInputs::masked
     std::string cgroup_name;
-    CgroupLimits limits;
+    host::CgroupLimits limits;
     // Exec'd as pid 1 when set (the box's own init); otherwise our small init runs command.
     std::vector<std::string> init;
     std::vector<std::string> command;
@@ -39,7 +52,7 @@ struct SupervisorConfig {
     int stop_timeout_ms = 10000;
     bool network = true;  // create eth0 (tap) and hand it to the NAT stack
     std::vector<PortForwardConfig> forwards;
-    std::vector<provider::Nic> nics;  // eth1...: extra networks (extra_nics.h)
+    std::vector<ExtraNicConfig> nics;  // eth1...: extra networks (extra_nics.h)
     bool no_new_privs = true;
     // User-namespace mode: container ids 0..id_count-1 are host ids id_base.. (see README).
     bool user_namespace = false;

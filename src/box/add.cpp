@@ -14,6 +14,7 @@
 #include "box/checksum.h"
 #include "box/extract.h"
 #include "box/interrupt.h"
+#include "state/provider_names.h"
 #include "util/sys.h"
 
 namespace env::box {
@@ -130,9 +131,9 @@ Result<Catalog> load_catalog(const std::string& location, const DownloadOptions&
 
 Result<InstalledBox> add(const Store& store, const AddOptions& o) {
     TRY(Store::validate_name(o.name));
-    if (!o.provider.empty() && o.provider != "container" && o.provider != "kvm")
-        return fail(ErrorKind::Usage,
-                    "unknown provider '" + o.provider + "' (expected container or kvm)");
+    if (!o.provider.empty() && !state::is_provider_name(o.provider))
+        return fail(ErrorKind::Usage, "unknown provider '" + o.provider + "' (expected " +
+                                          state::provider_names_text() + ")");
     InterruptGuard guard;
     TRY(sys::make_dirs(store.root()));
     store.clean_debris();

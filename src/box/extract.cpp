@@ -12,6 +12,7 @@
 #include "box/inflater.h"
 #include "box/interrupt.h"
 #include "box/path_guard.h"
+#include "state/provider_names.h"
 #include "util/progress.h"
 
 namespace env::box {
@@ -97,7 +98,7 @@ private:
 ExtractPolicy policy_for(const Metadata& m) {
     ExtractPolicy p;
     p.rootfs = rootfs_prefix(m);
-    p.devices_in_rootfs_dev = m.provider == "container";
+    p.devices_in_rootfs_dev = m.provider == state::kContainerProvider;
     p.preserve_owner = ::geteuid() == 0;
     return p;
 }
@@ -213,8 +214,7 @@ Result<ExtractStats> extract_secure(const std::string& archive_path, const std::
                 if (archive_write_data_block(out.get(), buf, size, offset) < ARCHIVE_WARN)
                     return std::unexpected(entry_error(
                         name, std::string("cannot write: ") + archive_error_string(out.get())));
-                if (progress)
-                    progress->update(inflater.compressed_bytes());
+                if (progress) progress->update(inflater.compressed_bytes());
             }
             if (interrupted()) return fail(ErrorKind::Interrupted, "extraction interrupted");
         }

@@ -4,14 +4,14 @@
 
 #include <exception>
 
-#include "core/machine_index.h"
+#include "state/machine_index.h"
 
 namespace env::box {
 
 std::vector<MachineUse> read_machine_index(const std::string& path) {
     std::vector<MachineUse> out;
     try {
-        auto entries = core::MachineIndex(path).load();
+        auto entries = state::MachineIndex(path).load();
         if (!entries) {
             spdlog::warn("ignoring the machine index: {}", entries.error().what());
             return out;

@@ -1,6 +1,6 @@
 #pragma once
-// Which machines use which box, from the machine index (core::MachineIndex at
-// core::index_path()) that `env up` maintains. Read tolerantly: a missing index is empty,
+// Which machines use which box, from the machine index (state::MachineIndex at
+// state::index_path()) that `env up` maintains. Read tolerantly: a missing index is empty,
 // and an unreadable one only warns, so that box housekeeping never depends on it.
 #include <string>
 #include <vector>

@@ -6,7 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "box/catalog.h"
-#include "core/paths.h"
+#include "state/paths.h"
 
 namespace env::box {
 
@@ -39,7 +39,7 @@ Result<std::vector<InstalledBox>> remove_boxes(const Store& store, const RemoveO
         return fail(ErrorKind::Usage, "box '" + o.name + "' has several installed: " + list +
                                           "; pass --box-version and/or --provider, or --all");
     }
-    auto index = read_machine_index(o.index_path.empty() ? core::index_path() : o.index_path);
+    auto index = read_machine_index(o.index_path.empty() ? state::index_path() : o.index_path);
     if (!o.force) {
         for (auto& b : chosen) {
             auto users = machines_using(index, b.name, b.version, b.provider);
@@ -129,7 +129,7 @@ Result<std::vector<InstalledBox>> update(const Store& store, const std::string& 
 Result<std::vector<PruneAction>> prune(const Store& store, bool dry_run,
                                        const std::string& index_path) {
     auto all = TRY(store.list());
-    auto index = read_machine_index(index_path.empty() ? core::index_path() : index_path);
+    auto index = read_machine_index(index_path.empty() ? state::index_path() : index_path);
     std::set<std::pair<std::string, std::string>> seen;
     std::vector<PruneAction> actions;
     for (auto& b : all) {

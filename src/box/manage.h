@@ -23,7 +23,7 @@ struct RemoveOptions {
     std::string provider;  // "" = any
     bool all = false;
     bool force = false;      // even when machines use it
-    std::string index_path;  // the machine index; core::index_path() when empty
+    std::string index_path;  // the machine index; state::index_path() when empty
 };
 // Removes the selected boxes; refuses (Busy) while a known machine uses one, unless force.
 // Several matches without --all or --box-version are a Usage error that lists them.

@@ -1,5 +1,6 @@
 #include "box/metadata.h"
 
+#include "state/provider_names.h"
 #include "util/sys.h"
 
 namespace env::box {
@@ -53,7 +54,7 @@ Result<Metadata> Metadata::parse(const std::string& text) {
     m.provider = TRY(get_string(j, "provider", "", true));
     m.arch = TRY(get_string(j, "arch", "x86_64", false));
     m.user = TRY(get_string(j, "user", "root", false));
-    if (m.provider == "container") {
+    if (m.provider == state::kContainerProvider) {
         m.format = TRY(get_string(j, "format", "rootfs", false));
         if (m.format != "rootfs")
             return fail(ErrorKind::Invalid,
@@ -61,7 +62,7 @@ Result<Metadata> Metadata::parse(const std::string& text) {
         m.rootfs = TRY(get_string(j, "rootfs", "rootfs", false));
         TRY(check_inside("rootfs", m.rootfs));
         if (m.rootfs.empty()) return fail(ErrorKind::Invalid, "metadata.json: 'rootfs' is empty");
-    } else if (m.provider == "kvm") {
+    } else if (m.provider == state::kKvmProvider) {
         m.format = TRY(get_string(j, "format", "raw", false));
         if (m.format != "raw")
             return fail(ErrorKind::Invalid,
@@ -75,7 +76,7 @@ Result<Metadata> Metadata::parse(const std::string& text) {
         TRY(check_inside("disk", m.disk));
     } else {
         return fail(ErrorKind::Invalid, "metadata.json: unknown provider '" + m.provider +
-                                            "' (expected container or kvm)");
+                                            "' (expected " + state::provider_names_text() + ")");
     }
     return m;
 }
@@ -93,7 +94,7 @@ std::string Metadata::to_json() const {
 }
 
 std::string rootfs_prefix(const Metadata& m) {
-    return m.provider == "container" ? m.rootfs : "";
+    return m.provider == state::kContainerProvider ? m.rootfs : "";
 }
 
 }  // namespace env::box

@@ -14,7 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "box/checksum.h"
-#include "core/paths.h"
+#include "state/paths.h"
 #include "util/sys.h"
 
 namespace env::box {
@@ -55,7 +55,7 @@ StagingDir::~StagingDir() {
 
 Store::Store(std::string root) : root_(std::move(root)) {}
 Store Store::user() {
-    return Store(core::boxes_dir());
+    return Store(state::boxes_dir());
 }
 
 std::string Store::escape_name(const std::string& name) {

@@ -1,5 +1,5 @@
 #pragma once
-// The box store under core::boxes_dir(), laid out as Vagrant's ~/.vagrant.d/boxes:
+// The box store under state::boxes_dir(), laid out as Vagrant's ~/.vagrant.d/boxes:
 //
 //   <name>/<version>/<provider>/metadata.json + payload   an installed box
 //   <name>/metadata_url                                   the catalog it came from
@@ -45,7 +45,7 @@ private:
 class Store {
 public:
     explicit Store(std::string root);
-    // The store of the current user: core::boxes_dir().
+    // The store of the current user: state::boxes_dir().
     static Store user();
 
     const std::string& root() const { return root_; }

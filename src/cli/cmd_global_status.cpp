@@ -6,8 +6,8 @@
 
 #include "cli/commands.h"
 #include "cli/table.h"
-#include "core/machine_index.h"
-#include "core/paths.h"
+#include "state/machine_index.h"
+#include "state/paths.h"
 
 namespace env::cli {
 namespace {
@@ -20,7 +20,7 @@ public:
         app.add_flag("--prune", prune_, "forget machines whose project or state is gone");
     }
     Result<int> run(Context& ctx) override {
-        core::MachineIndex index(core::index_path());
+        state::MachineIndex index(state::index_path());
         if (prune_) {
             auto gone = TRY(index.prune());
             for (auto& e : gone)
@@ -30,14 +30,17 @@ public:
         if (ctx.global.json) {
             nlohmann::json out = nlohmann::json::array();
             for (auto& e : entries)
-                out.push_back({{"machine", e.machine}, {"provider", e.provider},
-                               {"state", e.state}, {"directory", e.project_dir},
-                               {"box", e.box}, {"updated", e.updated}});
+                out.push_back({{"machine", e.machine},
+                               {"provider", e.provider},
+                               {"state", e.state},
+                               {"directory", e.project_dir},
+                               {"box", e.box},
+                               {"updated", e.updated}});
             std::printf("%s\n", out.dump(2).c_str());
             return 0;
         }
         if (entries.empty()) {
-            std::printf("no machines on this host (index: %s)\n", core::index_path().c_str());
+            std::printf("no machines on this host (index: %s)\n", state::index_path().c_str());
             return 0;
         }
         Table table({"MACHINE", "PROVIDER", "STATE", "DIRECTORY"});

@@ -23,7 +23,7 @@ public:
         auto* m = TRY(single_machine(*p, machine_));
         auto h = TRY(core::open_machine(*p, *m));
         if (!h.record) return fail(ErrorKind::NotFound, "machine " + m->name + " is not created");
-        auto info = TRY(h.provider->ssh_info(h.context));
+        auto info = TRY(h.ssh_info());
         nlohmann::json out = nlohmann::json::array();
         Table table({"GUEST", "HOST", "PROTOCOL", ""});
         auto add = [&](int guest, const std::string& ip, int host, const std::string& proto,

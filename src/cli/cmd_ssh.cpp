@@ -30,7 +30,7 @@ public:
         }
         auto* m = TRY(single_machine(*p, machine_));
         auto h = TRY(core::open_machine(*p, *m));
-        auto st = TRY(h.provider->state(h.context));
+        auto st = TRY(h.state());
         if (st != provider::MachineState::Running)
             return fail(ErrorKind::Provider, "machine " + m->name + " is " +
                                                  provider::to_string(st) + "; `env up " + m->name +

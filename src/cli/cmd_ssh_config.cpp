@@ -22,7 +22,7 @@ public:
         for (auto* m : machines) {
             auto h = TRY(core::open_machine(*p, *m));
             if (!h.record) continue;
-            auto info = h.provider->ssh_info(h.context);
+            auto info = h.ssh_info();
             if (!info) continue;  // created but never started: no port yet
             std::fputs(ssh::ssh_config_block({m->name, info->host, info->port, info->user,
                                               info->identity_file, info->known_hosts_file})

@@ -28,7 +28,7 @@ std::vector<Result<std::string>> run_fleet(const std::vector<FleetJob>& jobs, un
                                            StatusBoard& board);
 
 // How many machine jobs run at once by default: max(8, 4 * cores). Bringing a machine up
-// mostly waits (for its supervisor, for SSH to answer), so the bound is well above the
+// mostly waits (for its provider, for SSH to answer), so the bound is well above the
 // cores. bench/parallel.sh on 2 cores, 16 busybox machines, with SSH coming up in 0.3-0.6 s:
 // a bound of 4 took 1.65 s, 8 took 0.99 s, 16 took 1.02 s. With the faster start path (one
 // machine in ~40 ms) the host's CPU is the limit and the bound matters little (4, 8, 16:

@@ -1,6 +1,6 @@
 #pragma once
 // A machine's addresses on its project's extra networks (host-only, internal, bridged):
-// the static `ip` the Envfile gives, or the DHCP lease its supervisor recorded in
+// the static `ip` the Envfile gives, or the DHCP lease its provider recorded in
 // <machine dir>/leases.json ({"eth1": "192.168.77.100", ...}; eth1 is the first extra
 // network in the machine's list, NAT being eth0). Read by the hosts files and `env status`.
 #include <map>

@@ -6,11 +6,11 @@
 #include <optional>
 #include <string>
 
-#include "core/lock.h"
 #include "core/machine_record.h"
 #include "core/project.h"
 #include "provider/provider.h"
 #include "ssh/session.h"
+#include "state/lock.h"
 
 namespace env::core {
 
@@ -23,6 +23,9 @@ struct MachineHandle {
 
     const std::string& name() const { return spec->name; }
     std::string dir() const { return project->machine_dir(spec->name); }
+    // What the commands ask of the machine's provider, through here rather than directly.
+    Result<provider::MachineState> state() const;
+    Result<provider::SshInfo> ssh_info() const;
 };
 
 // provider_override: `up --provider P` (only for a machine not created yet).
@@ -31,8 +34,8 @@ Result<MachineHandle> open_machine(const Project& p, const envfile::Machine& m,
 
 // The lock every changing command holds: <machine dir>/lock (flock; a Busy error naming the
 // holder unless wait).
-Result<MachineLock> lock_machine(const Project& p, const std::string& machine,
-                                 const std::string& command_line, bool wait);
+Result<state::MachineLock> lock_machine(const Project& p, const std::string& machine,
+                                        const std::string& command_line, bool wait);
 
 // Held around what the machines of a project share on the host (the networks' bridges and
 // claims, the hosts files in every machine's directory) while one of them changes it (up)
@@ -48,8 +51,8 @@ Result<UniqueFd> lock_project_shared(const Project& p);
 std::string destroying_marker(const Project& p, const std::string& machine);
 
 // One SSH connection attempt series: until authenticated or `timeout`. Stops at once when the
-// machine is no longer running (its supervisor died, the SSH server exited). A timeout error
-// ends with the last lines of the machine's console.log.
+// machine is no longer running (what runs it on the host died, the SSH server exited). A
+// timeout error ends with the last lines of the machine's console (provider::Diagnostics).
 Result<ssh::Connected> connect_machine(const MachineHandle& h, std::chrono::milliseconds timeout);
 
 // Records the machine's current state in the global index (env global-status).

@@ -2,12 +2,12 @@
 
 #include <unistd.h>
 
-#include "core/machine_index.h"
-#include "core/paths.h"
 #include "core/project_hosts.h"
 #include "core/project_networks.h"
 #include "provisioners/runner.h"
 #include "ssh/ssh_remote.h"
+#include "state/machine_index.h"
+#include "state/paths.h"
 #include "util/sys.h"
 
 namespace env::core {
@@ -60,7 +60,7 @@ Result<> destroy_machine(const Project& p, const envfile::Machine& m, const OpOp
     auto shared = TRY(lock_project_shared(p));
     TRY(sys::remove_tree(h.dir()));
     ::unlink(destroying_marker(p, m.name).c_str());
-    TRY(MachineIndex(index_path()).remove(p.dir, m.name));
+    TRY(state::MachineIndex(state::index_path()).remove(p.dir, m.name));
     TRY(release_machine_networks(p, m));
     TRY(update_project_hosts(p));
     // .envstate/machines and .envstate go too once empty, as before the first up.

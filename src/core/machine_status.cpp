@@ -33,8 +33,10 @@ Result<MachineStatus> machine_status(const Project& p, const envfile::Machine& m
     auto st = (*prov)->state(ctx);
     if (!st) return std::unexpected(st.error().context("state of " + m.name));
     s.state = *st;
-    if (s.state == provider::MachineState::Crashed)
-        s.note = "supervisor gone; log: " + ctx.state_dir + "/supervisor.log";
+    if (s.state == provider::MachineState::Crashed) {
+        auto d = (*prov)->diagnostics(ctx);
+        s.note = d.host_process + " gone" + (d.log_file.empty() ? "" : "; log: " + d.log_file);
+    }
     return s;
 }
 

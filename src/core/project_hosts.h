@@ -7,7 +7,7 @@
 // on the first network they share (the one the reader can reach). Files are replaced by
 // rename inside the bound directory, so a running machine sees the new one at once.
 // Static addresses come from the Envfile, DHCP ones from <machine dir>/leases.json (written
-// by the machine's supervisor: {"eth1": "192.168.77.100", ...}).
+// by the machine's provider: {"eth1": "192.168.77.100", ...}).
 #include <string>
 
 #include "core/project.h"

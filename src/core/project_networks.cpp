@@ -6,11 +6,11 @@
 #include <set>
 
 #include "core/machine_record.h"
-#include "core/paths.h"
-#include "envfile/values.h"
 #include "net/dhcp_leases.h"
 #include "net/host_network.h"
 #include "net/netlink.h"
+#include "state/paths.h"
+#include "util/inet.h"
 #include "util/sys.h"
 
 namespace env::core {
@@ -24,7 +24,8 @@ using envfile::NetworkType;
 struct Held {
     std::string network;
     NetworkType type = NetworkType::HostOnly;
-    std::string subnet, interface, host_end, mac;
+    int index = 0;  // in the machine's `networks:` list (not recorded: only up uses it)
+    std::string subnet, interface, mac;
     std::string ip;       // static address, "" with DHCP
     bool leased = false;  // a lease of our DHCP server
 };
@@ -38,7 +39,8 @@ net::HostNetworkSpec spec_of(const Project& p, const Held& h) {
 }
 
 net::DhcpLeases leases_of(const Project& p, const std::string& network) {
-    return net::DhcpLeases(env_home() + "/dhcp/" + net::bridge_name(p.dir, network) + ".json");
+    return net::DhcpLeases(state::env_home() + "/dhcp/" + net::bridge_name(p.dir, network) +
+                           ".json");
 }
 
 // From the Envfile: what an up of m makes (also for machines created before records).
@@ -49,7 +51,7 @@ std::vector<Held> planned(const Project& p, const envfile::Machine& m) {
         const auto& n = p.envfile.networks.at(a.network);  // validated by the loader
         if (n.type == NetworkType::Nat) continue;          // eth0 is the NAT already
         int nic = static_cast<int>(i);
-        out.push_back({n.name, n.type, n.subnet, n.interface, net::veth_name(p.dir, m.name, nic),
+        out.push_back({n.name, n.type, nic, n.subnet, n.interface,
                        a.mac.empty() ? net::machine_mac(p.dir, m.name, nic) : a.mac, a.ip,
                        a.ip.empty() && n.type != NetworkType::Bridged});
     }
@@ -63,7 +65,6 @@ Result<> save_held(const Project& p, const std::string& machine, const std::vect
                      {"type", static_cast<int>(h.type)},
                      {"subnet", h.subnet},
                      {"interface", h.interface},
-                     {"host_end", h.host_end},
                      {"mac", h.mac},
                      {"ip", h.ip},
                      {"leased", h.leased}});
@@ -78,9 +79,9 @@ std::optional<std::vector<Held>> load_held(const Project& p, const std::string& 
     if (!j.is_array()) return std::nullopt;
     std::vector<Held> out;
     for (auto& e : j)
-        out.push_back({e.value("network", ""), static_cast<NetworkType>(e.value("type", 1)),
-                       e.value("subnet", ""), e.value("interface", ""), e.value("host_end", ""),
-                       e.value("mac", ""), e.value("ip", ""), e.value("leased", false)});
+        out.push_back({e.value("network", ""), static_cast<NetworkType>(e.value("type", 1)), 0,
+                       e.value("subnet", ""), e.value("interface", ""), e.value("mac", ""),
+                       e.value("ip", ""), e.value("leased", false)});
     return out;
 }
 
@@ -105,21 +106,21 @@ std::set<std::string> held_by_others(const Project& p, const std::string& except
     return out;
 }
 
-// What our DHCP server on the machine's veth offers it: its lease on the network, never
+// What our DHCP server on the machine's link offers it: its lease on the network, never
 // the host's .1 nor a static address of the project.
 Result<std::string> dhcp_offer(const Project& p, const envfile::Network& n,
                                const std::string& mac) {
-    auto subnet = *envfile::parse_cidr(n.subnet);  // a DHCP network has one (the loader says)
+    auto subnet = *inet::parse_cidr(n.subnet);  // a DHCP network has one (the loader says)
     std::set<uint32_t> reserved{subnet.network + 1};
     for (auto& other : p.envfile.machines)
         for (auto& b : other.networks)
-            if (b.network == n.name && !b.ip.empty()) reserved.insert(*envfile::parse_ipv4(b.ip));
+            if (b.network == n.name && !b.ip.empty()) reserved.insert(*inet::parse_ipv4(b.ip));
     uint32_t ip = TRY(leases_of(p, n.name).lease(mac, subnet, reserved));
-    return envfile::format_ipv4(ip) + "/" + std::to_string(subnet.prefix);
+    return inet::format_ipv4(ip) + "/" + std::to_string(subnet.prefix);
 }
 
-Result<std::vector<provider::Nic>> ensure_all(const Project& p, const envfile::Machine& m) {
-    std::vector<provider::Nic> out;
+Result<std::vector<provider::Attachment>> ensure_all(const Project& p, const envfile::Machine& m) {
+    std::vector<provider::Attachment> out;
     auto held = planned(p, m);
     if (held.empty()) return out;
     // Recorded first: whatever the loop below makes is released by a later destroy.
@@ -127,15 +128,15 @@ Result<std::vector<provider::Nic>> ensure_all(const Project& p, const envfile::M
     auto nl = TRY(net::Netlink::open());
     net::HostNetworks host(network_claims_path(), nl);
     for (auto& h : held) {
-        provider::Nic nic;
+        provider::Attachment nic;
         nic.network = h.network;
-        nic.macvlan = h.type == NetworkType::Bridged;
+        nic.index = h.index;
+        nic.bridged = h.type == NetworkType::Bridged;
         nic.link = TRY(host.ensure(spec_of(p, h)));
-        nic.host_end = h.host_end;
         nic.name = "eth" + std::to_string(out.size() + 1);
         nic.mac = h.mac;
         if (!h.ip.empty())
-            nic.address = h.ip + "/" + std::to_string(envfile::parse_cidr(h.subnet)->prefix);
+            nic.address = h.ip + "/" + std::to_string(inet::parse_cidr(h.subnet)->prefix);
         nic.dhcp = h.ip.empty();
         if (h.leased) nic.dhcp_offer = TRY(dhcp_offer(p, p.envfile.networks.at(h.network), h.mac));
         out.push_back(std::move(nic));
@@ -146,11 +147,11 @@ Result<std::vector<provider::Nic>> ensure_all(const Project& p, const envfile::M
 }  // namespace
 
 std::string network_claims_path() {
-    return env_home() + "/networks.json";
+    return state::env_home() + "/networks.json";
 }
 
-Result<std::vector<provider::Nic>> ensure_machine_networks(const Project& p,
-                                                           const envfile::Machine& m) {
+Result<std::vector<provider::Attachment>> ensure_machine_networks(const Project& p,
+                                                                  const envfile::Machine& m) {
     auto nics = ensure_all(p, m);
     if (!nics) (void)release_machine_networks(p, m);  // no half-made set: the first is undone too
     return nics;
@@ -161,11 +162,9 @@ Result<> release_machine_networks(const Project& p, const envfile::Machine& m) {
     if (held.empty()) return {};
     auto nl = TRY(net::Netlink::open());
     net::HostNetworks host(network_claims_path(), nl);
-    for (auto& h : held) {
-        // A veth whose supervisor was killed outlives it until its namespace is reaped.
-        if (!h.host_end.empty() && nl.exists(h.host_end)) TRY(nl.delete_link(h.host_end));
+    // The machine's own links went with the provider's destroy.
+    for (auto& h : held)
         if (h.leased) TRY(leases_of(p, h.network).release(h.mac));
-    }
     auto in_use = held_by_others(p, m.name);
     for (auto& h : held) {
         if (in_use.count(h.network)) continue;

@@ -1,7 +1,7 @@
 #pragma once
 // The host side of a machine's extra networks (the Envfile's `networks:`), around the
 // provider: `up` ensures each network's bridge and subnet claim (net::HostNetworks) and
-// hands the provider one provider::Nic per attachment; `destroy` releases a network once no
+// hands the provider one provider::Attachment per network; `destroy` releases a network once no
 // created machine of the project is on it any more (a halted machine keeps its bridge).
 #include <vector>
 
@@ -14,10 +14,10 @@ namespace env::core {
 // $ENV_HOME/networks.json: every project's subnet claims (net/host_network.h).
 std::string network_claims_path();
 
-Result<std::vector<provider::Nic>> ensure_machine_networks(const Project& p,
-                                                           const envfile::Machine& m);
-// After the machine's provider destroy: removes what its NICs left on the host and each of
-// its networks that no other created machine of the project uses.
+Result<std::vector<provider::Attachment>> ensure_machine_networks(const Project& p,
+                                                                  const envfile::Machine& m);
+// After the machine's provider destroy (which removed the machine's own links): releases its
+// DHCP leases and each of its networks that no other created machine of the project uses.
 Result<> release_machine_networks(const Project& p, const envfile::Machine& m);
 
 }  // namespace env::core

@@ -10,12 +10,12 @@
 #include "box/add.h"
 #include "box/manage.h"
 #include "box/store.h"
-#include "core/lock.h"
 #include "core/machine_handle.h"
 #include "core/machine_ops.h"
-#include "core/paths.h"
 #include "core/project_hosts.h"
 #include "core/project_networks.h"
+#include "state/lock.h"
+#include "state/paths.h"
 #include "util/sys.h"
 
 namespace env::core {
@@ -24,8 +24,8 @@ namespace {
 // An flock on <boxes>/.add-<name>.lock (a file: the store lists directories only). flocks
 // of two fds conflict within one process too, so it serialises threads and processes alike.
 Result<UniqueFd> lock_box_add(const std::string& name) {
-    TRY(sys::make_dirs(boxes_dir(), 0755));
-    std::string path = boxes_dir() + "/.add-" + box::Store::escape_name(name) + ".lock";
+    TRY(sys::make_dirs(state::boxes_dir(), 0755));
+    std::string path = state::boxes_dir() + "/.add-" + box::Store::escape_name(name) + ".lock";
     UniqueFd fd = TRY(sys::open(path, O_RDWR | O_CREAT, 0600));
     while (::flock(fd.get(), LOCK_EX) != 0)
         if (errno != EINTR) return fail_errno("lock " + path);
@@ -77,7 +77,7 @@ Result<UpResult> up_machine(const Project& p, const envfile::Machine& m, const U
     // Networks first: a clashing subnet is an Envfile problem, refused before anything exists.
     if (!result.was_running) {
         auto shared = TRY(lock_project_shared(p));
-        h.context.nics = TRY(ensure_machine_networks(p, m));
+        h.context.attachments = TRY(ensure_machine_networks(p, m));
     }
     if (!h.record) {
         step("finding box " + m.box.name);
@@ -98,7 +98,8 @@ Result<UpResult> up_machine(const Project& p, const envfile::Machine& m, const U
                                              h.record->box_dir + ")");
     }
     if (st == provider::MachineState::Crashed)
-        spdlog::warn("{}: its supervisor had died; recovering the machine", m.name);
+        spdlog::warn("{}: its {} had died; recovering the machine", m.name,
+                     h.provider->diagnostics(h.context).host_process);
     auto start = std::chrono::steady_clock::now();
     if (!result.was_running) {
         step("starting");

@@ -7,6 +7,8 @@
 #include "envfile/network_reader.h"
 #include "envfile/provision_reader.h"
 #include "envfile/values.h"
+#include "state/provider_names.h"
+#include "util/inet.h"
 
 namespace env::envfile {
 namespace {
@@ -17,7 +19,6 @@ constexpr std::array<std::string_view, 17> machine_keys{
     "for",       "box",       "box_url",      "provider", "hostname", "cpus",  "memory",
     "cpu_cap",   "disk",      "boot_timeout", "ssh",      "networks", "ports", "synced_folders",
     "provision", "autostart", "primary"};
-constexpr std::array<std::string_view, 2> provider_names{"kvm", "container"};
 constexpr std::array<std::string_view, 1> ssh_keys{"user"};
 constexpr std::array<std::string_view, 4> port_keys{"guest", "host", "host_ip", "protocol"};
 constexpr std::array<std::string_view, 2> protocols{"tcp", "udp"};
@@ -59,7 +60,7 @@ bool read_common(Reader& r, const Field& k, Machine& m, bool& box_given) {
         if (auto s = r.nonempty(k))
             m.box_url = s->text.find("://") != std::string::npos ? s->text : r.absolute(s->text);
     } else if (k.name == "provider") {
-        if (auto s = r.choice(k, provider_names)) m.provider = s->text;
+        if (auto s = r.choice(k, state::provider_names())) m.provider = s->text;
     } else if (k.name == "cpus") {
         if (auto v = r.integer(k, 1, 128)) m.cpus = int(*v);
     } else if (k.name == "memory") {
@@ -100,8 +101,8 @@ void read_ports(Reader& r, const Field& f, std::vector<PortForward>& out) {
                 else
                     bad = true;
             } else if (k.name == "host_ip") {
-                if (auto ip = r.parsed<uint32_t>(k, parse_ipv4))
-                    p.host_ip = format_ipv4(*ip);
+                if (auto ip = r.parsed<uint32_t>(k, inet::parse_ipv4))
+                    p.host_ip = inet::format_ipv4(*ip);
                 else
                     bad = true;
             } else if (k.name == "protocol") {
@@ -192,7 +193,7 @@ void read_machine(Reader& r, const Field& f, Machine& m, bool box_given,
         r.error(Reader::mark(f.key),
                 "machine '" + m.name + "' has no box: set 'box:' on it or under 'defaults:'");
     if (m.hostname.empty()) m.hostname = m.name;
-    if (m.provider.empty()) m.provider = "container";
+    if (m.provider.empty()) m.provider = state::default_provider();
     m.provision = global;
     m.provision.insert(m.provision.end(), own.begin(), own.end());
     name_provisioners(r, m.provision);

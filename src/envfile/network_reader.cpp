@@ -4,6 +4,7 @@
 
 #include "envfile/suggest.h"
 #include "envfile/values.h"
+#include "util/inet.h"
 
 namespace env::envfile {
 namespace {
@@ -35,11 +36,11 @@ void read_network(Reader& r, const Field& f, Network& net) {
                 bad_type = true;
             }
         } else if (k.name == "subnet") {
-            if (auto c = r.parsed<Cidr>(k, parse_cidr)) {
-                net.subnet = format_ipv4(c->network) + "/" + std::to_string(c->prefix);
+            if (auto c = r.parsed<inet::Cidr>(k, inet::parse_cidr)) {
+                net.subnet = inet::format_ipv4(c->network) + "/" + std::to_string(c->prefix);
                 subnet_mark = Reader::mark(k);
                 // The NAT adapter every machine has: a second route there confuses guests.
-                Cidr nat{0x0a000200, 24};
+                inet::Cidr nat{0x0a000200, 24};
                 if (nat.contains(c->network) || c->contains(nat.network))
                     r.error(k, "subnet " + net.subnet +
                                    " overlaps 10.0.2.0/24, the NAT network every machine has");
@@ -119,9 +120,9 @@ void read_attachments(Reader& r, const Field& f, std::vector<NetworkAttachment>&
                 ip_f = k;
                 ip_text = r.str(k);
                 if (ip_text) {
-                    auto v = parse_ipv4(ip_text->text);
+                    auto v = inet::parse_ipv4(ip_text->text);
                     if (v)
-                        ip = *v, a.ip = format_ipv4(*v);
+                        ip = *v, a.ip = inet::format_ipv4(*v);
                     else
                         r.error(k, v.error() + r.in(*ip_text));
                 }
@@ -133,7 +134,7 @@ void read_attachments(Reader& r, const Field& f, std::vector<NetworkAttachment>&
                 else
                     bad = true;
             } else if (k.name == "mac") {
-                if (auto m = r.parsed<std::string>(k, parse_mac))
+                if (auto m = r.parsed<std::string>(k, inet::parse_mac))
                     a.mac = *m;
                 else
                     bad = true;
@@ -174,7 +175,7 @@ void read_attachments(Reader& r, const Field& f, std::vector<NetworkAttachment>&
                                    where);
                 return;
             }
-            Cidr c = *parse_cidr(net.subnet);
+            inet::Cidr c = *inet::parse_cidr(net.subnet);
             std::string why;
             if (!c.contains(*ip))
                 why = " is outside network '";

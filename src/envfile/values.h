@@ -25,25 +25,6 @@ Parsed<uint64_t> parse_size(std::string_view s);
 // "50%" or "50": 1..100.
 Parsed<int> parse_percent(std::string_view s);
 
-// Dotted quad, exactly four decimal octets 0..255, no leading zeros (010 is octal to some
-// tools and decimal to others: refuse the ambiguity).
-Parsed<uint32_t> parse_ipv4(std::string_view s);
-std::string format_ipv4(uint32_t ip);
-
-struct Cidr {
-    uint32_t network = 0;
-    int prefix = 0;
-    uint32_t mask() const { return prefix == 0 ? 0 : ~uint32_t(0) << (32 - prefix); }
-    uint32_t broadcast() const { return network | ~mask(); }
-    bool contains(uint32_t ip) const { return (ip & mask()) == network; }
-};
-// "192.168.56.0/24": the address must be the network address (no host bits set), prefix
-// 8..30 so that there is room for a host and machines.
-Parsed<Cidr> parse_cidr(std::string_view s);
-
-// Six colon-separated two-digit hex octets; a unicast address (multicast bit clear).
-Parsed<std::string> parse_mac(std::string_view s);
-
 // One DNS label: [a-z0-9-], 1..63 characters, not starting or ending with '-'.
 Parsed<void> check_label(std::string_view s);
 // A hostname: labels separated by dots, at most 253 characters.

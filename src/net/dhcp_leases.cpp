@@ -30,14 +30,14 @@ Result<nlohmann::json> load(const std::string& path) {
 
 }  // namespace
 
-Result<uint32_t> DhcpLeases::lease(const std::string& mac, const envfile::Cidr& subnet,
+Result<uint32_t> DhcpLeases::lease(const std::string& mac, const inet::Cidr& subnet,
                                    const std::set<uint32_t>& reserved) {
     auto held = TRY(lock(path_));
     auto j = TRY(load(path_));
     auto& leases = j["leases"];
     std::set<uint32_t> taken = reserved;
     for (auto& [m, ip] : leases.items()) {
-        auto v = ip.is_string() ? envfile::parse_ipv4(ip.get<std::string>()) : std::unexpected("");
+        auto v = ip.is_string() ? inet::parse_ipv4(ip.get<std::string>()) : std::unexpected("");
         if (!v) continue;
         if (m == mac && subnet.contains(*v) && !reserved.count(*v)) return *v;
         taken.insert(*v);
@@ -47,11 +47,11 @@ Result<uint32_t> DhcpLeases::lease(const std::string& mac, const envfile::Cidr& 
     for (uint32_t i = 0; i <= last - first; ++i) {
         uint32_t ip = start + i <= last ? start + i : first + (start + i - last - 1);
         if (taken.count(ip)) continue;
-        leases[mac] = envfile::format_ipv4(ip);
+        leases[mac] = inet::format_ipv4(ip);
         TRY(sys::write_file_atomic(path_, j.dump(2) + "\n"));
         return ip;
     }
-    return fail(ErrorKind::Busy, "no free address left in " + envfile::format_ipv4(subnet.network) +
+    return fail(ErrorKind::Busy, "no free address left in " + inet::format_ipv4(subnet.network) +
                                      "/" + std::to_string(subnet.prefix) + " (" + path_ + ")");
 }
 

@@ -7,8 +7,8 @@
 #include <set>
 #include <string>
 
-#include "envfile/values.h"
 #include "util/error.h"
+#include "util/inet.h"
 
 namespace env::net {
 
@@ -16,7 +16,7 @@ class DhcpLeases {
 public:
     explicit DhcpLeases(std::string path) : path_(std::move(path)) {}
     // The MAC's address: its lease, or a new one.
-    Result<uint32_t> lease(const std::string& mac, const envfile::Cidr& subnet,
+    Result<uint32_t> lease(const std::string& mac, const inet::Cidr& subnet,
                            const std::set<uint32_t>& reserved);
     Result<> release(const std::string& mac);
     Result<> remove_all();  // the network is gone

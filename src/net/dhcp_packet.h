@@ -3,7 +3,7 @@
 // travel in on a packet socket: neither end of our DHCP has an address on the link yet
 // (the client has none; the server answers on a bridge port, not from the host's stack),
 // so both build whole IP datagrams and send them to a MAC address.
-// Addresses are host byte order uint32_t, as envfile::parse_ipv4 returns them.
+// Addresses are host byte order uint32_t, as inet::parse_ipv4 returns them.
 #include <array>
 #include <chrono>
 #include <cstdint>

@@ -11,16 +11,16 @@
 #include <cstring>
 #include <random>
 
-#include "envfile/values.h"
 #include "net/dhcp_client.h"
 #include "net/dhcp_udp_socket.h"
 #include "net/netlink.h"
+#include "util/inet.h"
 
 namespace env::net {
 namespace {
 
 std::string cidr_of(const DhcpLease& l) {
-    return envfile::format_ipv4(l.address) + "/" + std::to_string(l.prefix);
+    return inet::format_ipv4(l.address) + "/" + std::to_string(l.prefix);
 }
 
 // For poll(): never negative, never past INT_MAX (an infinite lease sleeps in long steps).
@@ -80,7 +80,7 @@ void DhcpRenewer::run() {
             return;
         }
         spdlog::debug(
-            "DHCP {} on {}: renewing in {} ms", envfile::format_ipv4(lease_.address), cfg_.ifname,
+            "DHCP {} on {}: renewing in {} ms", inet::format_ipv4(lease_.address), cfg_.ifname,
             std::chrono::duration_cast<Millis>(lease_.requested_at + schedule->renew - Clock::now())
                 .count());
         if (!sleep_until(lease_.requested_at + schedule->renew)) return;
@@ -92,7 +92,7 @@ void DhcpRenewer::run() {
             next = std::optional<DhcpLease>{};
         }
         if (*next && (*next)->address == lease_.address && (*next)->prefix == lease_.prefix) {
-            spdlog::info("DHCP {} on {} renewed for {} s", envfile::format_ipv4(lease_.address),
+            spdlog::info("DHCP {} on {} renewed for {} s", inet::format_ipv4(lease_.address),
                          cfg_.ifname, (*next)->lease_secs);
             lease_ = **next;
             continue;
@@ -136,7 +136,7 @@ Result<std::optional<DhcpLease>> DhcpRenewer::extend(const LeaseSchedule& s) {
         }
         if (reply->type == dhcp::Nak) {
             spdlog::warn("DHCP {} on {}: the server refused the renewal (NAK)",
-                         envfile::format_ipv4(lease_.address), cfg_.ifname);
+                         inet::format_ipv4(lease_.address), cfg_.ifname);
             return std::nullopt;
         }
         auto l = lease_from_ack(*reply, now);

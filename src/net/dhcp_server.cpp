@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "envfile/values.h"
+#include "util/inet.h"
 #include "util/sys.h"
 
 namespace env::net {
@@ -30,7 +30,7 @@ std::optional<dhcp::Message> DhcpServer::answer(const DhcpOffer& o, const dhcp::
         r.lease_secs = o.lease_secs;
         r.renew_secs = o.renew_secs;
         r.rebind_secs = o.rebind_secs;
-        envfile::Cidr c{0, o.prefix};
+        inet::Cidr c{0, o.prefix};
         r.subnet_mask = c.mask();
     }
     return r;
@@ -70,7 +70,7 @@ void DhcpServer::run() {
                      reply->type == dhcp::Offer ? "offered"
                      : reply->type == dhcp::Ack ? "acknowledged"
                                                 : "refused",
-                     envfile::format_ipv4(offer_.address), offer_.link);
+                     inet::format_ipv4(offer_.address), offer_.link);
     }
 }
 

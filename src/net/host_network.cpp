@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "envfile/values.h"
+#include "util/inet.h"
 #include "util/sys.h"
 
 namespace env::net {
@@ -22,20 +22,20 @@ std::string hash8(const std::string& s) {
     return buf;
 }
 
-Result<envfile::Cidr> cidr_of(const HostNetworkSpec& s) {
-    auto c = envfile::parse_cidr(s.subnet);
+Result<inet::Cidr> cidr_of(const HostNetworkSpec& s) {
+    auto c = inet::parse_cidr(s.subnet);
     if (!c) return fail(ErrorKind::Invalid, "network '" + s.network + "': " + c.error());
     return *c;
 }
 
-bool overlaps(const envfile::Cidr& a, const envfile::Cidr& b) {
+bool overlaps(const inet::Cidr& a, const inet::Cidr& b) {
     int p = std::min(a.prefix, b.prefix);
     uint32_t m = p == 0 ? 0 : ~uint32_t(0) << (32 - p);
     return (a.network & m) == (b.network & m);
 }
 
 // An address of a host interface (other than our own bridge) inside the subnet.
-std::string host_address_in(const envfile::Cidr& c, const std::string& ours) {
+std::string host_address_in(const inet::Cidr& c, const std::string& ours) {
     struct ifaddrs* list = nullptr;
     if (::getifaddrs(&list) != 0) return "";
     std::string found;
@@ -43,9 +43,9 @@ std::string host_address_in(const envfile::Cidr& c, const std::string& ours) {
         if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET || ours == a->ifa_name) continue;
         uint32_t ip = ntohl(reinterpret_cast<sockaddr_in*>(a->ifa_addr)->sin_addr.s_addr);
         uint32_t mask = ntohl(reinterpret_cast<sockaddr_in*>(a->ifa_netmask)->sin_addr.s_addr);
-        envfile::Cidr theirs{ip & mask, __builtin_popcount(mask)};
+        inet::Cidr theirs{ip & mask, __builtin_popcount(mask)};
         if (overlaps(c, theirs))
-            found = std::string(a->ifa_name) + " (" + envfile::format_ipv4(ip) + "/" +
+            found = std::string(a->ifa_name) + " (" + inet::format_ipv4(ip) + "/" +
                     std::to_string(theirs.prefix) + ")";
     }
     ::freeifaddrs(list);
@@ -87,7 +87,7 @@ Result<> HostNetworks::claim(const HostNetworkSpec& spec, const std::string& bri
     if (!list.is_array()) list = nlohmann::json::array();
     for (auto& c : list) {
         if (c.value("bridge", "") == bridge) return {};  // ours already
-        auto theirs = envfile::parse_cidr(c.value("subnet", ""));
+        auto theirs = inet::parse_cidr(c.value("subnet", ""));
         if (theirs && overlaps(mine, *theirs))
             return fail(ErrorKind::Invalid,
                         "network '" + spec.network + "' (" + spec.subnet + ") overlaps network '" +
@@ -128,7 +128,7 @@ Result<std::string> HostNetworks::ensure(const HostNetworkSpec& spec) {
     if (spec.type == NetworkType::HostOnly) {
         auto c = TRY(cidr_of(spec));
         TRY(exists_ok(nl_.add_address(
-            br, envfile::format_ipv4(c.network + 1) + "/" + std::to_string(c.prefix))));
+            br, inet::format_ipv4(c.network + 1) + "/" + std::to_string(c.prefix))));
     }
     TRY(nl_.set_up(br));
     return br;

@@ -24,20 +24,31 @@ struct SshInfo {
     std::string known_hosts_file;  // holds the machine's pinned host key
 };
 
-// One extra NIC of a machine (the Envfile's `networks:`), its host side already made by the
-// core (src/core/project_networks.h): the provider only plugs the machine in.
-struct Nic {
+// One extra network a machine joins (the Envfile's `networks:`): "this machine joins bridge
+// `link` of network `network` with MAC `mac`, address `address` or DHCP". The core has made
+// the host side (the project's bridge and subnet claim, our DHCP server's lease: see
+// src/core/project_networks.h); the provider makes the machine's own link onto it (a
+// container a veth, or a macvlan when bridged; a VM a tap) and removes it again.
+struct Attachment {
     std::string network;   // its name in the Envfile
-    bool macvlan = false;  // bridged: a macvlan on `link`; else a veth whose host end joins `link`
+    int index = 0;         // its place in the machine's `networks:` list: stable link names
+    bool bridged = false;  // `link` is a host interface on a LAN, not a project bridge
     std::string link;      // the project's bridge, or the host interface (bridged)
-    std::string host_end;  // the veth's host end (also the macvlan's name until it moves)
-    std::string name;      // inside the machine: eth1, eth2, ...
+    std::string name;      // the interface inside the machine: eth1, eth2, ...
     std::string mac;       // given or generated stably from project, machine and NIC
     std::string address;   // "192.168.56.10/24"; empty with dhcp
     bool dhcp = false;
-    // dhcp on host-only/internal: "192.168.77.100/24", what our server on the host end
+    // dhcp on host-only/internal: "192.168.77.100/24", what our server on the machine's link
     // offers (the lease the core made); empty when bridged (the LAN's server answers).
     std::string dhcp_offer;
+};
+
+// What a user is shown about a machine that stopped, crashed or does not answer, so that
+// the core and the CLI never name a provider's files or processes.
+struct Diagnostics {
+    std::string host_process;  // what runs the machine on the host: "supervisor", "env-vmm"
+    std::string log_file;      // that process's own log ("" none)
+    std::string console_file;  // what the machine wrote to its console ("" none)
 };
 
 // Everything a provider needs about one machine besides its spec.
@@ -47,7 +58,7 @@ struct MachineContext {
     std::string project_dir;   // directory of the Envfile
     std::string state_dir;     // .envstate/machines/<name>: the provider owns its contents
     std::string box_dir;       // the extracted box, read-only
-    std::vector<Nic> nics;     // set by `up` only (other commands leave it empty)
+    std::vector<Attachment> attachments;  // set by `up` only (other commands leave it empty)
 };
 
 class Provider {
@@ -64,6 +75,7 @@ public:
     virtual Result<> destroy(const MachineContext& m) = 0;
     virtual Result<MachineState> state(const MachineContext& m) const = 0;
     virtual Result<SshInfo> ssh_info(const MachineContext& m) const = 0;
+    virtual Diagnostics diagnostics(const MachineContext& m) const = 0;
 };
 
 }  // namespace env::provider

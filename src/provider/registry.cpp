@@ -1,25 +1,28 @@
-// The explicit list of providers. Adding one means adding a line here and linking its
-// library in this folder's CMakeLists.txt.
 #include "provider/registry.h"
 
-#include <functional>
 #include <utility>
 
-#include "providers/container/container_provider.h"
+#include "state/provider_names.h"
 
 namespace env::provider {
 namespace {
 
-using Factory = std::function<std::unique_ptr<Provider>()>;
-
-const std::vector<std::pair<std::string, Factory>>& providers() {
-    static const std::vector<std::pair<std::string, Factory>> list = {
-        {"container", [] { return std::make_unique<container::ContainerProvider>(); }},
-    };
+std::vector<std::pair<std::string, Factory>>& providers() {
+    static std::vector<std::pair<std::string, Factory>> list;
     return list;
 }
 
 }  // namespace
+
+Result<> register_provider(const std::string& name, Factory factory) {
+    if (!state::is_provider_name(name))
+        return fail(ErrorKind::Invalid,
+                    "provider '" + name + "' is not one of " + state::provider_names_text());
+    for (auto& [n, _] : providers())
+        if (n == name) return fail(ErrorKind::Invalid, "provider '" + name + "' registered twice");
+    providers().emplace_back(name, std::move(factory));
+    return {};
+}
 
 std::vector<std::string> names() {
     std::vector<std::string> out;
@@ -32,8 +35,9 @@ Result<std::unique_ptr<Provider>> make(const std::string& name) {
         if (n == name) return factory();
     std::string known;
     for (auto& n : names()) known += (known.empty() ? "" : ", ") + n;
-    return fail(ErrorKind::NotFound, "provider '" + name + "' is not available in this build" +
-                                         (known.empty() ? std::string() : " (have: " + known + ")"));
+    return fail(ErrorKind::NotFound,
+                "provider '" + name + "' is not available in this build" +
+                    (known.empty() ? std::string() : " (have: " + known + ")"));
 }
 
 }  // namespace env::provider

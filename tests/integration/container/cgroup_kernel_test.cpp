@@ -9,11 +9,12 @@
 
 #include <sstream>
 
-#include "providers/container/cgroup.h"
+#include "host/cgroup.h"
 #include "util/sys.h"
 
 using namespace env;
 using namespace env::container;
+using namespace env::host;
 
 namespace {
 

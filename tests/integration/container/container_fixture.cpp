@@ -11,7 +11,7 @@
 #include <sstream>
 #include <thread>
 
-#include "providers/container/cgroup.h"
+#include "host/cgroup.h"
 #include "util/sys.h"
 
 namespace env::test {

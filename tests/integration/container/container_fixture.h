@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "providers/container/cgroup.h"
+#include "host/cgroup.h"
 #include "providers/container/container_provider.h"
 
 namespace env::test {
@@ -37,7 +37,7 @@ struct ContainerMachine {
     bool wait_for(const std::string& name,
                   std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
     std::string read(const std::string& name) const;  // project_dir/<name>, "" if missing
-    std::string cgroup() const { return container::cgroup_name(project, spec.name); }
+    std::string cgroup() const { return host::cgroup_name(project, spec.name); }
     // Everything the machine may have left on the host; empty when nothing.
     std::vector<std::string> leftovers() const;
 };

@@ -8,7 +8,7 @@
 #include <cstdio>
 
 #include "container_fixture.h"
-#include "providers/container/cgroup.h"
+#include "host/cgroup.h"
 #include "util/sys.h"
 
 using namespace env;

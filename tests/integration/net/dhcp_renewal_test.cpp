@@ -13,7 +13,7 @@
 #include <mutex>
 #include <thread>
 
-#include "envfile/values.h"
+#include "util/inet.h"
 #include "net/dhcp_client.h"
 #include "net/dhcp_renewer.h"
 #include "net/dhcp_server.h"
@@ -24,7 +24,7 @@
 using namespace env;
 using namespace env::net;
 using namespace std::chrono_literals;
-using env::envfile::parse_ipv4;
+using env::inet::parse_ipv4;
 
 namespace {
 
@@ -111,7 +111,7 @@ struct Lab {
         return client_ns.inside([]() -> Result<DhcpLease> {
             auto l = TRY(dhcp_acquire("cli0", kMac, 5000));
             auto nl = TRY(Netlink::open());
-            TRY(nl.add_address("cli0", envfile::format_ipv4(l.address) + "/24"));
+            TRY(nl.add_address("cli0", inet::format_ipv4(l.address) + "/24"));
             return l;
         });
     }

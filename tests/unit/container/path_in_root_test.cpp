@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "providers/container/path_in_root.h"
+#include "providers/container/supervisor/path_in_root.h"
 #include "temp_dir.h"
 #include "util/sys.h"
 

@@ -2,8 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include "envfile/values.h"
+#include "util/inet.h"
 
 using namespace env::envfile;
+using namespace env::inet;
 
 TEST_CASE("sizes take binary units and plain MiB numbers like Vagrant", "[envfile]") {
     CHECK(parse_size("512M").value() == 512ull << 20);

@@ -2,13 +2,13 @@
 // options on the wire and in our server's answers.
 #include <catch2/catch.hpp>
 
-#include "envfile/values.h"
+#include "util/inet.h"
 #include "net/dhcp_lease.h"
 #include "net/dhcp_server.h"
 
 using namespace env::net;
 using namespace std::chrono_literals;
-using env::envfile::parse_ipv4;
+using env::inet::parse_ipv4;
 
 namespace {
 DhcpLease lease(uint32_t secs, uint32_t t1 = 0, uint32_t t2 = 0) {

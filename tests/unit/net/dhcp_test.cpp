@@ -1,15 +1,15 @@
 // DHCP messages, our per-machine server's answers and the lease store.
 #include <catch2/catch.hpp>
 
-#include "envfile/values.h"
+#include "util/inet.h"
 #include "net/dhcp_leases.h"
 #include "net/dhcp_packet.h"
 #include "net/dhcp_server.h"
 #include "tests/test_support.h"
 
 using namespace env::net;
-using env::envfile::parse_cidr;
-using env::envfile::parse_ipv4;
+using env::inet::parse_cidr;
+using env::inet::parse_ipv4;
 
 namespace {
 const dhcp::Mac kClient = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
