@@ -23,6 +23,10 @@ struct FakeRecord {
     std::string user;
 };
 
+std::string console_path(const std::string& state_dir) {
+    return fake_dir(state_dir) + "/console.log";
+}
+
 std::string record_path(const std::string& state_dir) {
     return fake_dir(state_dir) + "/machine.json";
 }
@@ -36,23 +40,29 @@ Result<std::optional<FakeRecord>> load(const std::string& state_dir) {
                       j.value("user", "")};
 }
 
+// The attachments up was handed are kept, so a test can see what core made of `networks:`.
 Result<> save(const std::string& state_dir, const FakeRecord& r,
-              const std::vector<provider::Nic>& nics) {
-    auto jn = nlohmann::json::array();
-    for (auto& n : nics)
-        jn.push_back({{"network", n.network},
-                      {"link", n.link},
-                      {"name", n.name},
-                      {"mac", n.mac},
-                      {"address", n.address},
-                      {"dhcp", n.dhcp}});
-    nlohmann::json j = {
-        {"state", r.state}, {"port", r.port}, {"boots", r.boots}, {"user", r.user}, {"nics", jn}};
+              const std::vector<provider::Attachment>& attachments) {
+    auto ja = nlohmann::json::array();
+    for (auto& a : attachments)
+        ja.push_back({{"network", a.network},
+                      {"index", a.index},
+                      {"bridged", a.bridged},
+                      {"link", a.link},
+                      {"name", a.name},
+                      {"mac", a.mac},
+                      {"address", a.address},
+                      {"dhcp", a.dhcp}});
+    nlohmann::json j = {{"state", r.state},
+                        {"port", r.port},
+                        {"boots", r.boots},
+                        {"user", r.user},
+                        {"attachments", ja}};
     return sys::write_file_atomic(record_path(state_dir), j.dump(1) + "\n");
 }
 
 Result<> append_console(const std::string& state_dir, const std::string& line) {
-    UniqueFd fd = TRY(sys::open(state_dir + "/console.log", O_WRONLY | O_CREAT | O_APPEND, 0644));
+    UniqueFd fd = TRY(sys::open(console_path(state_dir), O_WRONLY | O_CREAT | O_APPEND, 0644));
     return sys::write_all(fd.get(), line + "\n");
 }
 
@@ -149,10 +159,16 @@ void Cloud::record(std::string call) {
     calls_.push_back(std::move(call));
 }
 
+Result<> FakeProvider::usable() const {
+    if (!cloud_) return fail(ErrorKind::Internal, "the fake provider needs a fake::Cloud");
+    return {};
+}
+
 Result<> FakeProvider::up(const provider::MachineContext& m) {
+    TRY(usable());
     const std::string& name = m.spec->name;
-    cloud_.record("up " + name);
-    Faults f = cloud_.faults(name);
+    cloud_->record("up " + name);
+    Faults f = cloud_->faults(name);
     if (!f.up_fails.empty()) return fail(ErrorKind::Provider, "fake: " + f.up_fails);
     if (TRY(state(m)) == provider::MachineState::Running) return {};
 
@@ -176,29 +192,30 @@ Result<> FakeProvider::up(const provider::MachineContext& m) {
     ++r.boots;
     TRY(ssh::write_known_hosts(fake_dir(m.state_dir) + "/known_hosts", "127.0.0.1", r.port,
                                keys.host_public_key_file));
-    TRY(save(m.state_dir, r, m.nics));
+    TRY(save(m.state_dir, r, m.attachments));
     TRY(append_console(m.state_dir,
                        "fake: boot " + std::to_string(r.boots) +
                            (f.ssh_never_answers ? ": the SSH server did not start"
                                                 : ": SSH on 127.0.0.1:" + std::to_string(r.port))));
     {
-        std::lock_guard l(cloud_.mu_);
-        cloud_.guests_[m.state_dir] = std::move(guest);
+        std::lock_guard l(cloud_->mu_);
+        cloud_->guests_[m.state_dir] = std::move(guest);
     }
-    if (f.crash_after_up) cloud_.crash(m.state_dir);
+    if (f.crash_after_up) cloud_->crash(m.state_dir);
     return {};
 }
 
 Result<> FakeProvider::halt(const provider::MachineContext& m, bool force) {
-    cloud_.record(std::string(force ? "halt -f " : "halt ") + m.spec->name);
+    TRY(usable());
+    cloud_->record(std::string(force ? "halt -f " : "halt ") + m.spec->name);
     auto r = TRY(load(m.state_dir));
     if (!r) return {};
     std::unique_ptr<FakeGuest> g;
     {
-        std::lock_guard l(cloud_.mu_);
-        if (auto it = cloud_.guests_.find(m.state_dir); it != cloud_.guests_.end()) {
+        std::lock_guard l(cloud_->mu_);
+        if (auto it = cloud_->guests_.find(m.state_dir); it != cloud_->guests_.end()) {
             g = std::move(it->second);
-            cloud_.guests_.erase(it);
+            cloud_->guests_.erase(it);
         }
     }
     g.reset();
@@ -208,31 +225,32 @@ Result<> FakeProvider::halt(const provider::MachineContext& m, bool force) {
 }
 
 Result<> FakeProvider::destroy(const provider::MachineContext& m) {
-    cloud_.record("destroy " + m.spec->name);
+    TRY(usable());
+    cloud_->record("destroy " + m.spec->name);
     std::unique_ptr<FakeGuest> g;
     {
-        std::lock_guard l(cloud_.mu_);
-        if (auto it = cloud_.guests_.find(m.state_dir); it != cloud_.guests_.end()) {
+        std::lock_guard l(cloud_->mu_);
+        if (auto it = cloud_->guests_.find(m.state_dir); it != cloud_->guests_.end()) {
             g = std::move(it->second);
-            cloud_.guests_.erase(it);
+            cloud_->guests_.erase(it);
         }
     }
     g.reset();
-    TRY(sys::remove_tree(fake_dir(m.state_dir)));
-    ::unlink((m.state_dir + "/console.log").c_str());
-    return {};
+    return sys::remove_tree(fake_dir(m.state_dir));
 }
 
 Result<provider::MachineState> FakeProvider::state(const provider::MachineContext& m) const {
+    TRY(usable());
     auto r = TRY(load(m.state_dir));
     if (!r) return provider::MachineState::NotCreated;
     if (r->state == "stopped") return provider::MachineState::Stopped;
-    std::lock_guard l(cloud_.mu_);
-    return cloud_.guests_.count(m.state_dir) ? provider::MachineState::Running
-                                             : provider::MachineState::Crashed;
+    std::lock_guard l(cloud_->mu_);
+    return cloud_->guests_.count(m.state_dir) ? provider::MachineState::Running
+                                              : provider::MachineState::Crashed;
 }
 
 Result<provider::SshInfo> FakeProvider::ssh_info(const provider::MachineContext& m) const {
+    TRY(usable());
     auto r = TRY(load(m.state_dir));
     if (!r) return fail(ErrorKind::NotFound, "machine " + m.spec->name + " is not created");
     provider::SshInfo info;
@@ -241,6 +259,12 @@ Result<provider::SshInfo> FakeProvider::ssh_info(const provider::MachineContext&
     info.identity_file = fake_dir(m.state_dir) + "/ssh/id_ed25519";
     info.known_hosts_file = fake_dir(m.state_dir) + "/known_hosts";
     return info;
+}
+
+provider::Diagnostics FakeProvider::diagnostics(const provider::MachineContext& m) const {
+    return {.host_process = "fake guest",
+            .log_file = fake_dir(m.state_dir) + "/guest.log",
+            .console_file = console_path(m.state_dir)};
 }
 
 }  // namespace env::fake

@@ -1,18 +1,22 @@
 #pragma once
 // A provider for tests of core's pipelines (up, halt, destroy, status, provision, fleets)
-// that needs no root: a machine is a few files in its state directory and, while it runs, a
+// that needs no root. A machine is a few files in its state directory and, while it runs, a
 // real SSH server in this process (fake_guest.h) whose exec requests run in the machine's
 // root directory. Core talks to it through the provider seam only, exactly as it talks to
 // the container provider; tests make it fail on demand (Faults) to reach the error paths.
+// A test binary registers it under a built-in provider's name (fake_registry.h): provider
+// names are one fixed list (state/provider_names.h).
 //
 // Its files, all under the machine's state_dir (which the provider owns):
-//   fake/machine.json   {"state": "running"|"stopped", "port", "boots", "user"}
+//   fake/machine.json   {"state": "running"|"stopped", "port", "boots", "user",
+//                       "attachments": what up was handed for the Envfile's networks}
 //   fake/ssh/           the machine's user and host keys (ssh::ensure_machine_keys)
 //   fake/known_hosts    the pinned host key for 127.0.0.1:port
 //   fake/root/          the guest's filesystem: a copy of the box's rootfs, then whatever
 //                       provisioning did there
 //   fake/guest.log      one line per SSH connection and command
-//   console.log         one line per boot (core shows its tail when SSH does not answer)
+//   fake/console.log    one line per boot, halt and crash (its Diagnostics' console: core
+//                       shows its tail when SSH does not answer)
 //
 // "running" in machine.json with no SSH server of this process behind it reads as Crashed,
 // as a container whose supervisor died.
@@ -37,7 +41,7 @@ struct Faults {
 };
 
 // The fake's world: the machines running in this process and the faults to inject. One per
-// test (the constructor makes it current(), which the test's provider list hands out).
+// test (the constructor makes it current(); providers made meanwhile act in it).
 class Cloud {
 public:
     Cloud();
@@ -67,17 +71,20 @@ private:
 
 class FakeProvider : public provider::Provider {
 public:
-    explicit FakeProvider(Cloud& cloud) : cloud_(cloud) {}
-    std::string name() const override { return "fake"; }
-    Result<> usable() const override { return {}; }
+    // name: the one it is registered under (records say it); cloud: Cloud::current().
+    FakeProvider(std::string name, Cloud* cloud) : name_(std::move(name)), cloud_(cloud) {}
+    std::string name() const override { return name_; }
+    Result<> usable() const override;
     Result<> up(const provider::MachineContext& m) override;
     Result<> halt(const provider::MachineContext& m, bool force) override;
     Result<> destroy(const provider::MachineContext& m) override;
     Result<provider::MachineState> state(const provider::MachineContext& m) const override;
     Result<provider::SshInfo> ssh_info(const provider::MachineContext& m) const override;
+    provider::Diagnostics diagnostics(const provider::MachineContext& m) const override;
 
 private:
-    Cloud& cloud_;
+    std::string name_;
+    Cloud* cloud_;
 };
 
 // The fake's files of a machine (see above).

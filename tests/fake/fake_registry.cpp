@@ -1,32 +1,24 @@
-// The provider list of the pipeline tests' binary: it is its own composition root, so it
-// names the providers core may make. This file defines the two functions of
-// provider/registry.h; linked into the test executable, it stands in for env_provider's
-// registry.cpp, which the linker then never pulls from the archive (were it pulled for
-// another symbol, the link would fail on the duplicates: never a silent mix).
-//
-// The machines are made by `up --provider fake` and their records say "fake". "container"
-// is the fake too: an Envfile can only name the built-in providers ("container" is the
-// default), and core makes a machine's Envfile provider even where it then asks it nothing
-// (halt or destroy of a machine never created), so that name must exist here as in env.
+#include "fake_registry.h"
+
 #include <memory>
+#include <mutex>
+#include <string>
 
 #include "fake_provider.h"
 #include "provider/registry.h"
+#include "state/provider_names.h"
 
-namespace env::provider {
+namespace env::fake {
 
-std::vector<std::string> names() {
-    return {"fake", "container"};
+Result<> register_fake_provider() {
+    static std::once_flag once;
+    static Result<> outcome;
+    std::call_once(once, [] {
+        std::string name(state::kContainerProvider);
+        outcome = provider::register_provider(
+            name, [name] { return std::make_unique<FakeProvider>(name, Cloud::current()); });
+    });
+    return outcome;
 }
 
-Result<std::unique_ptr<Provider>> make(const std::string& name) {
-    if (name != "fake" && name != "container")
-        return fail(ErrorKind::NotFound, "provider '" + name +
-                                             "' is not available in this build (have: fake, "
-                                             "container as the fake)");
-    auto* cloud = fake::Cloud::current();
-    if (!cloud) return fail(ErrorKind::Internal, "the fake provider needs a fake::Cloud");
-    return std::make_unique<fake::FakeProvider>(*cloud);
-}
-
-}  // namespace env::provider
+}  // namespace env::fake

@@ -8,10 +8,10 @@
 #include <mutex>
 
 #include "cli/machine_jobs.h"
-#include "core/machine_index.h"
 #include "core/machine_status.h"
-#include "core/paths.h"
 #include "lab.h"
+#include "state/machine_index.h"
+#include "state/paths.h"
 #include "util/sys.h"
 
 using namespace env;
@@ -119,7 +119,7 @@ TEST_CASE(
     CHECK_FALSE(sys::exists(lab.root("web5") + "/trace.log"));
 
     // The index has every machine that has a record, each in its state.
-    auto entries = core::MachineIndex(core::index_path()).load();
+    auto entries = state::MachineIndex(state::index_path()).load();
     REQUIRE(entries);
     std::map<std::string, std::string> states;
     for (auto& e : *entries) states[e.machine] = e.state;

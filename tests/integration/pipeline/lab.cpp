@@ -4,11 +4,15 @@
 
 #include <cstdlib>
 
+#include "fake_registry.h"
 #include "util/sys.h"
 
 namespace env::test {
 
 Lab::Lab() {
+    auto registered = fake::register_fake_provider();
+    INFO((registered ? std::string() : registered.error().what()));
+    REQUIRE(registered);
     home_ = tmp_ / "home";
     project_dir_ = tmp_ / "project";
     if (const char* old = std::getenv("ENV_HOME")) {
@@ -16,10 +20,9 @@ Lab::Lab() {
         old_home_ = old;
     }
     ::setenv("ENV_HOME", home_.c_str(), 1);
-    // One box, fakebox 1.0.0, installed as `env box add` leaves a box: its rootfs becomes
-    // each machine's filesystem. Its metadata says "container" and "rootfs" because box
-    // metadata knows only the built-in providers' formats; the fake reads that format.
-    std::string box = home_ + "/boxes/fakebox/1.0.0/fake";
+    // One box, fakebox 1.0.0, installed as `env box add` leaves a container box: its rootfs
+    // becomes each machine's filesystem.
+    std::string box = home_ + "/boxes/fakebox/1.0.0/container";
     REQUIRE(sys::make_dirs(box + "/rootfs/etc"));
     REQUIRE(sys::write_file_atomic(
         box + "/metadata.json",
@@ -56,7 +59,6 @@ void Lab::project_file(const std::string& rel, const std::string& content, mode_
 
 core::UpOptions Lab::up_options() {
     core::UpOptions o;
-    o.provider = "fake";
     o.console = &console_;
     return o;
 }

@@ -1,7 +1,8 @@
 #pragma once
 // The pipeline tests' world: ENV_HOME in a temporary directory holding one installed fake
-// box, a project directory for the test's Envfile, a fake::Cloud (the only provider the
-// test binary knows, see tests/fake/fake_registry.cpp) and a console that keeps what
+// box, a project directory for the test's Envfile, a fake::Cloud (the fake is this test
+// binary's only provider, registered as "container": tests/fake/fake_registry.h) and a
+// console that keeps what
 // provisioning printed. Everything goes with the object: machines' SSH servers first,
 // then the files.
 #include <chrono>
@@ -28,7 +29,7 @@ public:
     // A file of the project (scripts, uploads), made with its directories.
     void project_file(const std::string& rel, const std::string& content, mode_t mode = 0644);
 
-    // up with the fake provider (`up --provider fake`), output into console_text().
+    // up with provisioning output into console_text().
     core::UpOptions up_options();
     std::string console_text() const;
 

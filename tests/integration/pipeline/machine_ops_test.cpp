@@ -2,12 +2,12 @@
 // driven through the fake provider, without root, and what they leave in the global index.
 #include <catch2/catch.hpp>
 
-#include "core/machine_index.h"
 #include "core/machine_ops.h"
 #include "core/machine_status.h"
-#include "core/paths.h"
 #include "lab.h"
 #include "ssh/session.h"
+#include "state/machine_index.h"
+#include "state/paths.h"
 #include "util/sys.h"
 
 using namespace env;
@@ -32,8 +32,8 @@ MachineState state_of(const core::Project& p, const envfile::Machine& m) {
     return s->state;
 }
 
-std::optional<core::IndexEntry> index_entry(const std::string& machine) {
-    auto entries = core::MachineIndex(core::index_path()).load();
+std::optional<state::IndexEntry> index_entry(const std::string& machine) {
+    auto entries = state::MachineIndex(state::index_path()).load();
     REQUIRE(entries);
     for (auto& e : *entries)
         if (e.machine == machine) return e;
@@ -49,14 +49,14 @@ TEST_CASE("status follows a machine: not created, running, crashed, stopped", "[
     auto s = core::machine_status(p, web);
     REQUIRE(s);
     CHECK(s->state == MachineState::NotCreated);
-    CHECK(s->provider == "container");   // what up would use without --provider
+    CHECK(s->provider == "container");   // what up will use: the Envfile's default
     CHECK(lab.cloud().calls().empty());  // no record: the provider is not asked
 
     REQUIRE(core::up_machine(p, web, lab.up_options()));
     s = core::machine_status(p, web);
     REQUIRE(s);
     CHECK(s->state == MachineState::Running);
-    CHECK(s->provider == "fake");  // the record's, from now on
+    CHECK(s->provider == "container");  // the record's, from now on
 
     lab.cloud().crash(lab.machine_dir("web"));
     s = core::machine_status(p, web);

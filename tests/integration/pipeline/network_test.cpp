@@ -45,12 +45,14 @@ machines:
 
     auto text = sys::read_file(fake::fake_dir(lab.machine_dir("web")) + "/machine.json");
     REQUIRE(text);
-    auto nics = nlohmann::json::parse(*text)["nics"];
+    auto nics = nlohmann::json::parse(*text)["attachments"];
     REQUIRE(nics.size() == 1);
     CHECK(nics[0]["network"] == "lab");
     CHECK(nics[0]["name"] == "eth1");
     CHECK(nics[0]["address"] == "10.231.77.10/24");
     CHECK(nics[0]["dhcp"] == false);
+    CHECK(nics[0]["bridged"] == false);
+    CHECK(nics[0]["index"] == 0);
     std::string bridge = nics[0]["link"];
     CHECK(sys::exists("/sys/class/net/" + bridge));
     CHECK(sys::read_file(core::network_claims_path()).value_or("").find(bridge) !=

@@ -6,12 +6,12 @@
 
 #include <algorithm>
 
-#include "core/machine_index.h"
 #include "core/machine_ops.h"
 #include "core/machine_record.h"
 #include "core/machine_status.h"
-#include "core/paths.h"
 #include "lab.h"
+#include "state/machine_index.h"
+#include "state/paths.h"
 #include "util/sys.h"
 
 using namespace env;
@@ -54,8 +54,8 @@ std::string guest_log(Lab& lab, const std::string& machine) {
     return sys::read_file(fake::fake_dir(lab.machine_dir(machine)) + "/guest.log").value_or("");
 }
 
-std::vector<core::IndexEntry> index_entries() {
-    auto e = core::MachineIndex(core::index_path()).load();
+std::vector<state::IndexEntry> index_entries() {
+    auto e = state::MachineIndex(state::index_path()).load();
     REQUIRE(e);
     return *e;
 }
@@ -78,10 +78,10 @@ TEST_CASE("up brings a machine up end to end: box, record, SSH, provisioning out
     auto rec = core::load_record(lab.machine_dir("web"));
     REQUIRE(rec);
     REQUIRE(rec->has_value());
-    CHECK((*rec)->provider == "fake");
+    CHECK((*rec)->provider == "container");
     CHECK((*rec)->box == "fakebox");
     CHECK((*rec)->box_version == "1.0.0");
-    CHECK((*rec)->box_dir == lab.home() + "/boxes/fakebox/1.0.0/fake");
+    CHECK((*rec)->box_dir == lab.home() + "/boxes/fakebox/1.0.0/container");
 
     // The guest started from the box's rootfs; provisioning ran in it, project-wide steps
     // first, `never` not at all, and the shell provisioner's temp scripts are gone again.
@@ -110,7 +110,7 @@ TEST_CASE("up brings a machine up end to end: box, record, SSH, provisioning out
     auto entries = index_entries();
     REQUIRE(entries.size() == 1);
     CHECK(entries[0].machine == "web");
-    CHECK(entries[0].provider == "fake");
+    CHECK(entries[0].provider == "container");
     CHECK(entries[0].state == "running");
     CHECK(entries[0].project_dir == p.dir);
     CHECK(entries[0].box == "fakebox");
@@ -118,7 +118,7 @@ TEST_CASE("up brings a machine up end to end: box, record, SSH, provisioning out
     auto st = core::machine_status(p, m);
     REQUIRE(st);
     CHECK(st->state == provider::MachineState::Running);
-    CHECK(st->provider == "fake");
+    CHECK(st->provider == "container");
 }
 
 TEST_CASE("once steps do not run again after halt and up, always steps do", "[pipeline]") {
