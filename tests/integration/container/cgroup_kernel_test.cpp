@@ -13,7 +13,6 @@
 #include "util/sys.h"
 
 using namespace env;
-using namespace env::container;
 using namespace env::host;
 
 namespace {
