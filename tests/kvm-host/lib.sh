@@ -43,9 +43,11 @@ vmm_start() {
     fifo=$log.fifo
     rm -f "$fifo" "$log"
     mkfifo "$fifo"
-    (while IFS= read -r line; do
+    # The serial console ends lines with CR LF: the CR goes, so patterns can anchor on $.
+    (cr=$(printf '\r')
+    while IFS= read -r line; do
         read up _ < /proc/uptime
-        printf '%s %s\n' "$up" "$line"
+        printf '%s %s\n' "$up" "${line%"$cr"}"
     done < "$fifo" > "$log") &
     pids="$pids $!"
     VMM_T0=$(now)
@@ -115,7 +117,7 @@ ctl() { echo "$2" | socat -t 5 - "UNIX-CONNECT:$1" | head -n1; }
 boot_case() {
     vmm_start console.log --kernel "$1" --initrd "$INITRD" --vcpus "$2" --memory 256 \
         --cmdline "$CMDLINE pg=boot"
-    wait_for console.log 'PG-INIT' 120
+    wait_for console.log 'PG-INIT' 180
     echo "init reached $(secs "$VMM_T0" "$(stamp_of console.log PG-INIT)") s after env-vmm started"
     wait_for console.log 'PG-POWEROFF' 60
     vmm_wait console.log 30

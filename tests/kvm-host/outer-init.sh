@@ -26,6 +26,9 @@ if mount -t ext4 /dev/vda /pg; then
     mount -t devtmpfs dev /pg/dev
     mount -t tmpfs -o size=256m tmp /pg/tmp
     chroot /pg /bin/busybox sh /kvm-host/inner-run.sh
+    # Anything a case left behind (a VMM stuck in the kernel) would keep /pg busy.
+    kill -9 -1
+    sleep 1
     sync
     umount /pg/tmp /pg/dev /pg/sys /pg/proc
     umount /pg || mount -o remount,ro /pg
