@@ -18,6 +18,13 @@ for c in $(cat /kvm-host/cases.list); do
         > "/results/$c.log" 2>&1
     rc=$?
     read t1 _ < /proc/uptime
+    # The inner guests' consoles (lib.sh's *.log, stamped with this guest's uptime) follow
+    # the case's own output, pass or fail: what the kernel said is the evidence.
+    for f in "/scratch/$c"/*.log; do
+        [ -f "$f" ] || continue
+        echo "--- $(basename "$f")"
+        cat "$f"
+    done >> "/results/$c.log"
     secs=$(awk "BEGIN{printf \"%.1f\", $t1 - $t0}")
     case $rc in
         0) echo "pass $secs" > "/results/$c.status" ;;

@@ -14,6 +14,8 @@ echo "PG-OUTER-INIT $up"
 for m in $(cat /modules.load); do
     insmod "/modules/$m" || echo "PG-OUTER-INSMOD-FAILED $m"
 done
+# The cases talk to slirp's forwards and listen for the inner guests on 127.0.0.1.
+ip link set lo up
 dmesg | grep -E 'Nested (Virtualization|Paging)' | sed 's/^/PG-OUTER-DMESG /'
 [ -c /dev/kvm ] || echo "PG-OUTER-NO-KVM"
 # virtio-mmio probes asynchronously: give the disk up to 20 s to appear.

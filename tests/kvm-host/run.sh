@@ -95,13 +95,15 @@ cp "$here/udhcpc.script" "$ird/usr/share/udhcpc/default.script"
 chmod 755 "$ird/init" "$ird/usr/share/udhcpc/default.script"
 (cd "$ird" && find . | "$cache/busybox" cpio -o -H newc 2> /dev/null) | gzip -1 > "$stage/kvm-host/initrd.img"
 
-# An ext4 root for root=/dev/vda: busybox and an init that reports and powers off.
+# An ext4 root for root=/dev/vda: busybox and an init that reports and powers off. 4 KiB
+# blocks, as real root images have (mkfs picks 1 KiB for so small a file system, which the
+# kernel refused on env-vmm's disk: "EXT4-fs (vda): bad block size 1024").
 root=$work/rootfs
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp}
 cp "$cache/busybox" "$root/bin/busybox"
 cp "$here/rootfs-init.sh" "$root/sbin/init"
 chmod 755 "$root/sbin/init"
-mkfs.ext4 -q -F -L pgroot -d "$root" "$stage/kvm-host/rootfs.img" 32M > /dev/null
+mkfs.ext4 -q -F -b 4096 -L pgroot -d "$root" "$stage/kvm-host/rootfs.img" 32M > /dev/null
 
 # Sparse: the cases' disks and scratch files are made inside, on this disk.
 mkfs.ext4 -q -F -L proving-ground -d "$stage" "$work/disk.img" 2G > /dev/null
