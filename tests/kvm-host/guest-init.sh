@@ -63,12 +63,13 @@ net)
     settle /sys/class/net/eth0
     ip link set lo up
     ip link set eth0 up
-    if udhcpc -i eth0 -n -q -t 10 -T 1 > /tmp/udhcpc.log 2>&1; then
+    # -s: Debian's busybox looks for its hook in /etc/udhcpc/, not where the initramfs has it.
+    if udhcpc -i eth0 -s /etc/udhcpc.script -n -q -t 10 -T 1 > /tmp/udhcpc.log 2>&1; then
         echo "PG-DHCP-OK $(ip -4 -o addr show eth0 | awk '{print $4}')"
     else
         echo "PG-FAIL dhcp"
-        sed 's/^/PG-DHCP-LOG /' /tmp/udhcpc.log
     fi
+    sed 's/^/PG-DHCP-LOG /' /tmp/udhcpc.log
     ping -c 1 -W 5 10.0.2.2 > /dev/null 2>&1 && echo "PG-PING-GATEWAY-OK"
     irqs
     # Guest -> host: slirp's gateway 10.0.2.2 is the host's loopback.
@@ -82,6 +83,7 @@ tap)
     ip link set eth0 up
     ip addr add 10.99.0.2/24 dev eth0
     ping -c 1 -W 5 10.99.0.1 > /dev/null 2>&1 && echo "PG-PING-TAP-OK"
+    irqs
     echo "PG-TO-HOST-$nonce" | nc -w 5 10.99.0.1 7001 && echo "PG-SENT-TO-HOST"
     echo "PG-LISTENING"
     nc -l -p 7002 -w 30 > /tmp/in && echo "PG-FROM-HOST $(cat /tmp/in)"

@@ -87,12 +87,12 @@ echo "root:x:0:0:root:/tmp:/bin/sh" > "$stage/etc/passwd"
 # The INNER guest's initramfs (what env-vmm boots): busybox, the virtio modules in
 # fetch-kernel.sh's load order, guest-init.sh as /init.
 ird=$work/initrd
-mkdir -p "$ird"/{bin,dev,proc,sys,tmp,root,lib/modules,usr/share/udhcpc}
+mkdir -p "$ird"/{bin,dev,proc,sys,tmp,root,etc,lib/modules}
 cp "$cache/busybox" "$ird/bin/busybox"
 cp "$cache"/modules/*.ko "$cache/modules.load" "$ird/lib/modules/"
 cp "$here/guest-init.sh" "$ird/init"
-cp "$here/udhcpc.script" "$ird/usr/share/udhcpc/default.script"
-chmod 755 "$ird/init" "$ird/usr/share/udhcpc/default.script"
+cp "$here/udhcpc.script" "$ird/etc/udhcpc.script"
+chmod 755 "$ird/init" "$ird/etc/udhcpc.script"
 (cd "$ird" && find . | "$cache/busybox" cpio -o -H newc 2> /dev/null) | gzip -1 > "$stage/kvm-host/initrd.img"
 
 # An ext4 root for root=/dev/vda: busybox and an init that reports and powers off. 4 KiB
