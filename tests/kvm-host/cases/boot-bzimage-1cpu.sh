@@ -1,0 +1,3 @@
+. /kvm-host/lib.sh
+# Debian's cloud bzImage, 1 vCPU(s), ACPI on.
+boot_case "$BZIMAGE" 1

@@ -1,0 +1,3 @@
+. /kvm-host/lib.sh
+# Debian's cloud bzImage, 2 vCPU(s), ACPI on.
+boot_case "$BZIMAGE" 2

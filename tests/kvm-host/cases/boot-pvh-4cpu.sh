@@ -1,0 +1,3 @@
+. /kvm-host/lib.sh
+# The same kernel uncompressed (vmlinux), booted through its PVH entry, 4 vCPU(s).
+boot_case "$VMLINUX" 4
