@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <vector>
 
@@ -16,6 +17,9 @@
 
 namespace env::ssh {
 namespace {
+
+// How long an SFTP server may take to answer its first packet before the shell is used.
+constexpr std::chrono::seconds sftp_handshake_timeout{10};
 
 // Single-quotes a word for sh: ' becomes '\''.
 std::string sh_quote(const std::string& s) {
@@ -177,12 +181,44 @@ private:
     const Session& session_;
 };
 
+// Whether the server's SFTP subsystem answers the handshake (SSH_FXP_INIT for version 3,
+// SSH_FXP_VERSION back) within `timeout`, on a channel of our own. libssh's sftp_init()
+// spins forever at 100% CPU when the subsystem is accepted and its program is missing (the
+// busybox box's dropbear runs "sh -c /usr/lib/sftp-server": not found), so it is called only
+// after this says yes. The price is one extra short-lived sftp-server per upload.
+bool sftp_answers(const Session& session, std::chrono::milliseconds timeout) {
+    ChannelPtr ch(ssh_channel_new(session.get()));
+    if (!ch || ssh_channel_open_session(ch.get()) != SSH_OK ||
+        ssh_channel_request_subsystem(ch.get(), "sftp") != SSH_OK)
+        return false;
+    constexpr unsigned char init[9] = {0, 0, 0, 5, 1 /* SSH_FXP_INIT */, 0, 0, 0, 3};
+    if (ssh_channel_write(ch.get(), init, sizeof init) != sizeof init) return false;
+    unsigned char reply[5];  // length (4 bytes), then the type
+    size_t got = 0;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (got < sizeof reply) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return false;
+        int n = ssh_channel_read_timeout(ch.get(), reply + got,
+                                         static_cast<uint32_t>(sizeof reply - got), 0,
+                                         static_cast<int>(std::min<int64_t>(left.count(), 100)));
+        if (n < 0) return false;
+        if (n == 0 && (ssh_channel_is_eof(ch.get()) || ssh_channel_is_closed(ch.get())))
+            return false;
+        got += static_cast<size_t>(n);
+    }
+    ssh_channel_send_eof(ch.get());
+    return reply[4] == 2;  // SSH_FXP_VERSION
+}
+
 }  // namespace
 
 Result<UploadStats> upload(const Session& session, const std::string& local,
                            const std::string& remote) {
     Result<UploadStats> result;
-    SftpPtr sftp(sftp_new(session.get()));
+    SftpPtr sftp;
+    if (sftp_answers(session, sftp_handshake_timeout)) sftp.reset(sftp_new(session.get()));
     if (sftp && sftp_init(sftp.get()) == SSH_OK) {
         Uploader u(session, sftp.get());
         auto r = u.copy(local, remote);
