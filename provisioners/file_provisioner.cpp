@@ -1,6 +1,7 @@
 #include "provisioners/file_provisioner.h"
 
 #include "provisioners/line_prefixer.h"
+#include "provisioners/local_source.h"
 #include "provisioners/shell_quote.h"
 #include "util/sys.h"
 
@@ -48,15 +49,17 @@ Result<> FileProvisioner::provision(const envfile::Machine& machine, ssh::Remote
         if (*st != 0) return std::unexpected(step_failed(m, spec_.name, *st, tail));
         if (home.empty() || home[0] != '/')
             return fail(ErrorKind::Provider, m + ": provisioner '" + spec_.name +
-                                                 "': the SSH user has no home ($HOME is '" +
-                                                 home + "') to put '" + dest + "' in");
+                                                 "': the SSH user has no home ($HOME is '" + home +
+                                                 "') to put '" + dest + "' in");
         std::string rest = dest[0] == '~' ? dest.substr(1) : "/" + dest;
         if (home.back() == '/' && rest.starts_with("/")) rest.erase(0, 1);
         dest = home + rest;
     }
 
+    auto source = LocalSource::open(spec_.project_dir, spec_.source);
+    if (!source) return std::unexpected(step_error(source.error(), m, spec_.name));
     bool into = dest.size() > 1 && dest.back() == '/';
-    bool source_dir = sys::is_dir(spec_.source);
+    bool source_dir = source->is_dir();
     std::string target;
     std::string prepare;
     if (source_dir) {
@@ -66,8 +69,8 @@ Result<> FileProvisioner::provision(const envfile::Machine& machine, ssh::Remote
         // Whether the destination is a directory is only known on the guest: ask while
         // creating the parents, in the same round trip.
         std::string d = shell_quote(dest);
-        prepare = "mkdir -p -- " + shell_quote(into ? dest : parent_of(dest)) + " && { [ -d " +
-                  d + " ] && echo dir || true; }";
+        prepare = "mkdir -p -- " + shell_quote(into ? dest : parent_of(dest)) + " && { [ -d " + d +
+                  " ] && echo dir || true; }";
     }
     std::string answer;
     io.on_stdout = [&](std::string_view d) { answer.append(d); };
@@ -84,7 +87,7 @@ Result<> FileProvisioner::provision(const envfile::Machine& machine, ssh::Remote
     }
 
     console_.say(m, "uploading " + spec_.source + " to " + target);
-    if (auto r = remote.upload(spec_.source, target); !r)
+    if (auto r = remote.upload(source->path(), target); !r)
         return std::unexpected(step_error(r.error(), m, spec_.name));
     return {};
 }

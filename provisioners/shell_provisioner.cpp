@@ -1,5 +1,7 @@
 #include "provisioners/shell_provisioner.h"
 
+#include "provisioners/local_source.h"
+
 #include "provisioners/line_prefixer.h"
 #include "provisioners/shell_quote.h"
 
@@ -35,8 +37,8 @@ std::string ShellProvisioner::run_command(const std::string& script) const {
     std::string run = line;
     if (spec_.privileged) {
         std::string q = shell_quote(line);
-        run = "if [ \"$(id -u)\" = 0 ]; then sh -c " + q + "; else sudo -n -E -H sh -c " + q +
-              "; fi";
+        run =
+            "if [ \"$(id -u)\" = 0 ]; then sh -c " + q + "; else sudo -n -E -H sh -c " + q + "; fi";
     }
     // The exit status is the script's; the file is removed in every case.
     std::string s = shell_quote(script);
@@ -55,7 +57,9 @@ Result<> ShellProvisioner::provision(const envfile::Machine& machine, ssh::Remot
     io.on_stderr = [&](std::string_view d) { err.feed(d); };
 
     if (!spec_.path.empty()) {
-        if (auto r = remote.upload(spec_.path, script); !r)
+        auto source = LocalSource::open(spec_.project_dir, spec_.path);
+        if (!source) return std::unexpected(step_error(source.error(), m, spec_.name));
+        if (auto r = remote.upload(source->path(), script); !r)
             return std::unexpected(step_error(r.error(), m, spec_.name));
     } else {
         // An inline script travels as stdin: no temp file on the host. rm -f first so a
