@@ -16,12 +16,12 @@ bool is_ident(char c) {
 constexpr int max_nesting = 32;
 
 // Text quoted in messages: at most 60 bytes of it, so a 10 MB value is not echoed whole.
-std::string cut(std::string_view text) {
+std::string clipped(std::string_view text) {
     if (text.size() <= 60) return std::string(text);
     return std::string(text.substr(0, 57)) + "...";
 }
-std::string quoted(std::string_view expr) {
-    return "'${" + cut(expr) + "}'";
+std::string as_placeholder(std::string_view expr) {
+    return "'${" + clipped(expr) + "}'";
 }
 
 std::string bound_list(const Vars& vars) {
@@ -40,7 +40,7 @@ public:
         auto v = sum();
         if (v && (skip(), pos_ != s_.size()))
             return std::unexpected("unexpected '" + std::string(s_.substr(pos_, 1)) + "' in " +
-                                   quoted(s_));
+                                   as_placeholder(s_));
         return v;
     }
 
@@ -53,7 +53,7 @@ private:
         if (pos_ < s_.size() && s_[pos_] == c) return ++pos_, true;
         return false;
     }
-    std::string where() const { return " in " + quoted(s_); }
+    std::string where() const { return " in " + as_placeholder(s_); }
     // Counts one level of nesting for the scope of a recursive call.
     struct Level {
         int& depth;
@@ -200,7 +200,7 @@ Parsed<std::string> interpolate(std::string_view text, const Vars& vars) {
         } else if (text.substr(d, 2) == "${") {
             size_t close = text.find('}', d + 2);
             if (close == text.npos)
-                return std::unexpected("unterminated placeholder '" + cut(text.substr(d)) +
+                return std::unexpected("unterminated placeholder '" + clipped(text.substr(d)) +
                                        "' (missing '}')");
             auto v = evaluate(text.substr(d + 2, close - d - 2), vars);
             if (!v) return v;
