@@ -10,6 +10,20 @@ bool is_ident(char c) {
     return is_ident_start(c) || (c >= '0' && c <= '9');
 }
 
+// Parentheses and unary signs nest by recursion; a deeper expression is refused instead of
+// overflowing the stack (a 20 KB placeholder of '(' crashed validate). No sane Envfile nests
+// past a handful.
+constexpr int max_nesting = 32;
+
+// Text quoted in messages: at most 60 bytes of it, so a 10 MB value is not echoed whole.
+std::string clipped(std::string_view text) {
+    if (text.size() <= 60) return std::string(text);
+    return std::string(text.substr(0, 57)) + "...";
+}
+std::string as_placeholder(std::string_view expr) {
+    return "'${" + clipped(expr) + "}'";
+}
+
 std::string bound_list(const Vars& vars) {
     if (vars.empty()) return "no loop variables are bound here";
     std::string s = "bound here: ";
@@ -25,8 +39,8 @@ public:
     Parsed<int64_t> parse() {
         auto v = sum();
         if (v && (skip(), pos_ != s_.size()))
-            return std::unexpected("unexpected '" + std::string(s_.substr(pos_, 1)) + "' in '${" +
-                                   std::string(s_) + "}'");
+            return std::unexpected("unexpected '" + std::string(s_.substr(pos_, 1)) + "' in " +
+                                   as_placeholder(s_));
         return v;
     }
 
@@ -39,7 +53,17 @@ private:
         if (pos_ < s_.size() && s_[pos_] == c) return ++pos_, true;
         return false;
     }
-    std::string where() const { return " in '${" + std::string(s_) + "}'"; }
+    std::string where() const { return " in " + as_placeholder(s_); }
+    // Counts one level of nesting for the scope of a recursive call.
+    struct Level {
+        int& depth;
+        explicit Level(int& d) : depth(++d) {}
+        ~Level() { --depth; }
+    };
+    std::unexpected<std::string> too_deep() {
+        return std::unexpected("expression nests deeper than " + std::to_string(max_nesting) +
+                               " levels of parentheses and signs" + where());
+    }
 
     Parsed<int64_t> sum() {
         auto l = product();
@@ -87,6 +111,8 @@ private:
         return l;
     }
     Parsed<int64_t> unary() {
+        Level level(depth_);
+        if (depth_ > max_nesting) return too_deep();
         if (eat('-')) {
             auto v = unary();
             if (!v) return v;
@@ -97,7 +123,7 @@ private:
         return primary();
     }
     Parsed<int64_t> primary() {
-        if (eat('(')) {
+        if (eat('(')) {  // nesting is counted in unary(), which every '(' passes through
             auto v = sum();
             if (v && !eat(')')) return std::unexpected("missing ')'" + where());
             return v;
@@ -134,6 +160,7 @@ private:
     std::string_view s_;
     const Vars& vars_;
     size_t pos_ = 0;
+    int depth_ = 0;
 };
 
 }  // namespace
@@ -173,7 +200,7 @@ Parsed<std::string> interpolate(std::string_view text, const Vars& vars) {
         } else if (text.substr(d, 2) == "${") {
             size_t close = text.find('}', d + 2);
             if (close == text.npos)
-                return std::unexpected("unterminated placeholder '" + std::string(text.substr(d)) +
+                return std::unexpected("unterminated placeholder '" + clipped(text.substr(d)) +
                                        "' (missing '}')");
             auto v = evaluate(text.substr(d + 2, close - d - 2), vars);
             if (!v) return v;

@@ -1,5 +1,7 @@
 #include "envfile/load.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
 #include <array>
@@ -91,12 +93,27 @@ Result<Envfile> load_string(const std::string& text, const std::string& path) {
 }
 
 Result<Envfile> load(const std::string& path) {
-    auto text = sys::read_file(path);
-    if (!text) {
-        if (text.error().err() == ENOENT)
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+    auto fd = sys::open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (!fd) {
+        if (fd.error().err() == ENOENT)
             return fail(ErrorKind::NotFound, path + ": no such Envfile");
-        return std::unexpected(text.error());
+        return std::unexpected(fd.error());
     }
+    struct stat st {};
+    if (::fstat(fd->get(), &st) != 0) return fail_errno("stat " + path);
+    if (!S_ISREG(st.st_mode))
+        return fail(ErrorKind::Invalid, path + ": not a regular file (an Envfile is a YAML file)");
+    if (static_cast<uint64_t>(st.st_size) > max_envfile_bytes)
+        return fail(ErrorKind::Invalid, path + ": " + std::to_string(st.st_size) +
+                                            " bytes; an Envfile may have at most " +
+                                            std::to_string(max_envfile_bytes) + " bytes");
+    auto text = sys::read_all(fd->get());
+    if (!text) return std::unexpected(text.error().context("reading " + path));
+    // It may have grown since fstat.
+    if (text->size() > max_envfile_bytes)
+        return fail(ErrorKind::Invalid, path + ": grew past " + std::to_string(max_envfile_bytes) +
+                                            " bytes while read");
     return load_string(*text, path);
 }
 

@@ -125,6 +125,16 @@ void read_ports(Reader& r, const Field& f, std::vector<PortForward>& out) {
     });
 }
 
+bool has_dot_dot(std::string_view path) {
+    for (size_t pos = 0; pos <= path.size();) {
+        size_t end = path.find('/', pos);
+        if (end == path.npos) end = path.size();
+        if (path.substr(pos, end - pos) == "..") return true;
+        pos = end + 1;
+    }
+    return false;
+}
+
 void read_folders(Reader& r, const Field& f, std::vector<SyncedFolder>& out) {
     r.list(f, [&](const Field& item, size_t) {
         SyncedFolder s;
@@ -138,6 +148,10 @@ void read_folders(Reader& r, const Field& f, std::vector<SyncedFolder>& out) {
                     if (v->text[0] != '/')
                         r.error(k, "'target' must be an absolute path in the guest, not '" +
                                        v->text + "'" + r.in(*v));
+                    else if (has_dot_dot(v->text))
+                        // The provider would refuse it only at up, with the machine half made.
+                        r.error(k, "'target' must not contain '..' components: '" + v->text + "'" +
+                                       r.in(*v));
                     else
                         s.target = v->text;
                 }
@@ -209,7 +223,9 @@ void read_defaults(Reader& r, const Field& f, Defaults& out) {
 
 void read_machines(Reader& r, const Field& f, const Defaults& defaults,
                    const std::vector<Provisioner>& global, std::vector<Machine>& out) {
+    bool too_many = false;
     r.map(f, {}, [&](const Field& entry) {
+        if (too_many) return;
         std::vector<Vars> iterations{Vars{}};
         bool looped = false;
         if (entry.value.IsMap())
@@ -232,6 +248,13 @@ void read_machines(Reader& r, const Field& f, const Defaults& defaults,
             iterations.resize(1);
         }
         for (auto& vars : iterations) {
+            if (out.size() == max_machines) {
+                r.error(Reader::mark(entry.key),
+                        "more than " + std::to_string(max_machines) +
+                            " machines (after loops): env manages at most that many per project");
+                too_many = true;
+                break;
+            }
             r.vars = &vars;
             r.machine.clear();
             Machine m = defaults.machine;

@@ -65,6 +65,9 @@ struct Provisioner {
     // file
     std::string source;  // absolute
     std::string destination;
+    // The Envfile's directory. A machine may write it (it is synced), so a `path` or
+    // `source` inside it is opened beneath it: no '..' or symlink may lead out of it.
+    std::string project_dir;
     Mark mark;
 };
 

@@ -118,6 +118,7 @@ void read_file(Reader& r, const Field& f, Provisioner& p) {
 void read_provisioners(Reader& r, const Field& f, std::vector<Provisioner>& out) {
     r.list(f, [&](const Field& item, size_t) {
         Provisioner p;
+        p.project_dir = r.dir;
         p.mark = Reader::mark(item.value);
         if (item.value.IsScalar()) {  // "- apt-get update": the kind is missing
             r.error(item, "a provisioner entry says its kind: write '- shell: " +

@@ -1,6 +1,7 @@
 #include "provisioners/file_provisioner.h"
 
 #include "provisioners/line_prefixer.h"
+#include "provisioners/local_source.h"
 #include "provisioners/shell_quote.h"
 #include "util/sys.h"
 
@@ -55,8 +56,10 @@ Result<> FileProvisioner::provision(const envfile::Machine& machine, ssh::Remote
         dest = home + rest;
     }
 
+    auto source = LocalSource::open(spec_.project_dir, spec_.source);
+    if (!source) return std::unexpected(step_error(source.error(), m, spec_.name));
     bool into = dest.size() > 1 && dest.back() == '/';
-    bool source_dir = sys::is_dir(spec_.source);
+    bool source_dir = source->is_dir();
     std::string target;
     std::string prepare;
     if (source_dir) {
@@ -84,7 +87,7 @@ Result<> FileProvisioner::provision(const envfile::Machine& machine, ssh::Remote
     }
 
     console_.say(m, "uploading " + spec_.source + " to " + target);
-    if (auto r = remote.upload(spec_.source, target); !r)
+    if (auto r = remote.upload(source->path(), target); !r)
         return std::unexpected(step_error(r.error(), m, spec_.name));
     return {};
 }

@@ -1,5 +1,7 @@
 #include "provisioners/shell_provisioner.h"
 
+#include "provisioners/local_source.h"
+
 #include "provisioners/line_prefixer.h"
 #include "provisioners/shell_quote.h"
 
@@ -55,7 +57,9 @@ Result<> ShellProvisioner::provision(const envfile::Machine& machine, ssh::Remot
     io.on_stderr = [&](std::string_view d) { err.feed(d); };
 
     if (!spec_.path.empty()) {
-        if (auto r = remote.upload(spec_.path, script); !r)
+        auto source = LocalSource::open(spec_.project_dir, spec_.path);
+        if (!source) return std::unexpected(step_error(source.error(), m, spec_.name));
+        if (auto r = remote.upload(source->path(), script); !r)
             return std::unexpected(step_error(r.error(), m, spec_.name));
     } else {
         // An inline script travels as stdin: no temp file on the host. rm -f first so a

@@ -18,7 +18,9 @@ struct UploadStats {
 
 // `local` lands exactly at `remote`: a file becomes that file, a directory becomes that
 // directory with the same contents (created if missing, merged if it exists). Missing
-// parent directories of `remote` are not created (as with scp).
+// parent directories of `remote` are not created (as with scp). `local` itself is followed
+// if it is a symlink; nothing below it is (symlinks are copied as symlinks, and the tree is
+// walked through open directory descriptors, so it cannot be redirected while it is read).
 Result<UploadStats> upload(const Session& session, const std::string& local,
                            const std::string& remote);
 

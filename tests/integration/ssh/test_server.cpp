@@ -61,7 +61,7 @@ std::string TestServer::unavailable(ServerKind kind) {
     return "";
 }
 
-TestServer::TestServer(ServerKind kind, bool with_sftp) : kind_(kind), with_sftp_(with_sftp) {
+TestServer::TestServer(ServerKind kind, Sftp sftp) : kind_(kind), sftp_(sftp) {
     dir_ = make_temp_dir(kind == ServerKind::OpenSsh ? "sshd" : "dropbear");
     auto k = ensure_machine_keys(dir_ + "/keys", "testbox");
     if (k) keys_ = *k;
@@ -145,9 +145,12 @@ bool TestServer::start() {
         // A clean home for root: dropbear reads ~/.ssh/authorized_keys from it, and the
         // host's ~/.bashrc (which may run slow tools) stays out of latency figures.
         if (::mount(home.c_str(), "/root", nullptr, MS_BIND, nullptr) != 0) _exit(122);
-        if (!with_sftp_ &&
+        if (sftp_ == Sftp::Fails &&
             ::mount("/bin/false", "/usr/lib/openssh/sftp-server", nullptr, MS_BIND, nullptr) != 0)
             _exit(123);
+        if (sftp_ == Sftp::Missing &&
+            ::mount("tmpfs", "/usr/lib/openssh", "tmpfs", 0, "mode=0755") != 0)
+            _exit(124);
         ::execv(args[0], args.data());
         _exit(127);
     }

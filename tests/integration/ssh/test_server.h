@@ -15,13 +15,20 @@ namespace env::ssh::test {
 
 enum class ServerKind { OpenSsh, Dropbear };
 
+// The SFTP server binary as the SSH server finds it: there, a program that exits at once
+// (/bin/false over it), or no such file at all (as in the busybox box, whose dropbear then
+// runs a shell that says "not found" and exits 127).
+enum class Sftp { Present, Fails, Missing };
+
 class TestServer {
 public:
     // Empty string when the server can run; otherwise why not (for WARN + skip).
     static std::string unavailable(ServerKind kind);
 
     // with_sftp = false hides the SFTP server binary from the server (a minimal box).
-    explicit TestServer(ServerKind kind, bool with_sftp = true);
+    explicit TestServer(ServerKind kind, bool with_sftp = true)
+        : TestServer(kind, with_sftp ? Sftp::Present : Sftp::Fails) {}
+    TestServer(ServerKind kind, Sftp sftp);
     ~TestServer();
     TestServer(const TestServer&) = delete;
     TestServer& operator=(const TestServer&) = delete;
@@ -38,7 +45,7 @@ public:
 
 private:
     ServerKind kind_;
-    bool with_sftp_;
+    Sftp sftp_;
     std::string dir_;
     MachineKeys keys_;
     int port_ = 0;

@@ -2,7 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
+
 #include <unistd.h>
+#include <csignal>
 
 #include "ssh/upload.h"
 #include "test_server.h"
@@ -73,4 +76,38 @@ TEST_CASE("upload copies a directory tree keeping modes and symlinks", "[root]")
 
     auto missing = upload(*s, src + "/nope", dst + "/x");
     REQUIRE_FALSE(missing);
+}
+
+// Issue 14: behind a dropbear whose SFTP server does not exist (the busybox box), libssh's
+// sftp_init() spun forever at 100% CPU. The upload must fall back to the shell, in bounded
+// time. It runs in a child process so that a regression fails this test instead of hanging
+// the whole binary.
+TEST_CASE("upload falls back to the shell when the SFTP server program is missing", "[root]") {
+    if (auto why = TestServer::unavailable(ServerKind::Dropbear); !why.empty()) {
+        WARN("skipped: " << why);
+        return;
+    }
+    TestServer server(ServerKind::Dropbear, Sftp::Missing);
+    REQUIRE(server.start());
+    std::string src = server.dir() + "/f.txt", dst = server.dir() + "/x";
+    REQUIRE(sys::write_file_atomic(src, "payload", 0644));
+    auto opts = server.options();
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        auto s = Session::connect(opts);
+        if (!s) _exit(2);
+        auto st = upload(*s, src, dst);
+        _exit(!st ? 3 : st->via_sftp ? 4 : 0);
+    }
+    int status = -1;
+    for (int i = 0; i < 300 && ::waitpid(pid, &status, WNOHANG) == 0; ++i) ::usleep(100000);
+    if (::waitpid(pid, &status, WNOHANG) == 0) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, &status, 0);
+        FAIL("upload did not finish within 30 s");
+    }
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK(*sys::read_file(dst) == "payload");
 }

@@ -52,7 +52,8 @@ TEST_CASE("a file lands at the destination, creating parents, or inside a direct
     CHECK(*sys::read_file(guest / "etc/deep/motd") == "second\n");
 }
 
-TEST_CASE("a directory's contents land in the destination, or itself inside it with a trailing slash") {
+TEST_CASE(
+    "a directory's contents land in the destination, or itself inside it with a trailing slash") {
     env::test::TempDir host, guest;
     REQUIRE(sys::make_dirs(host / "conf/sub"));
     REQUIRE(sys::write_file_atomic(host / "conf/a", "A"));
@@ -116,4 +117,39 @@ TEST_CASE("the file provisioner prepares the destination, then uploads") {
           "web1: provisioner 'file #1' failed with exit status 1; last output:\n"
           "  mkdir: cannot create directory '/etc/x': Permission denied");
     CHECK(denied.uploads.empty());
+}
+
+// Issue 14: a machine that can write the synced project replaces conf/ with a symlink to a
+// host directory; the next provision must not copy the host's file into the machine.
+TEST_CASE("a source that leads out of the project through a symlink is refused") {
+    env::test::TempDir project, outside, guest;
+    REQUIRE(sys::write_file_atomic(outside / "secret", "host only\n", 0600));
+    REQUIRE(::symlink((outside.path).c_str(), (project / "conf").c_str()) == 0);
+    REQUIRE(sys::make_dirs(project / "ok"));
+    REQUIRE(sys::write_file_atomic(project / "ok/file", "fine\n"));
+    REQUIRE(::symlink("ok", (project / "inside").c_str()) == 0);
+    LocalRemote remote;
+    auto provision = [&](const std::string& source, const std::string& dest) {
+        envfile::Provisioner p;
+        p.kind = envfile::Provisioner::Kind::File;
+        p.name = "file #1";
+        p.source = source;
+        p.destination = dest;
+        p.project_dir = project.path;
+        CapturedConsole cap;
+        return FileProvisioner(p, cap.console()).provision(machine(), remote);
+    };
+
+    auto r = provision(project / "conf/secret", guest / "stolen");
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message().find("leads out of the project") != std::string::npos);
+    CHECK_FALSE(sys::exists(guest / "stolen"));
+    // The same through '..' inside the path.
+    CHECK_FALSE(provision(project / "ok/../conf/secret", guest / "stolen"));
+    // A symlink that stays inside the project is fine.
+    REQUIRE(provision(project / "inside/file", guest / "copied"));
+    CHECK(*sys::read_file(guest / "copied") == "fine\n");
+    // A source outside the project is the author's own choice and is copied.
+    REQUIRE(provision(outside / "secret", guest / "chosen"));
+    CHECK(*sys::read_file(guest / "chosen") == "host only\n");
 }

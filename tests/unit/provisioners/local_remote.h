@@ -75,15 +75,20 @@ public:
         return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     }
 
-    Result<> upload(const std::string& local, const std::string& remote) override {
+    Result<> upload(const std::string& local_path, const std::string& remote) override {
+        // Provisioners hand over their opened source as /proc/self/fd/N; cp runs in a child,
+        // whose "self" is not us, so the path names our pid instead.
+        std::string local = local_path;
+        if (local.starts_with("/proc/self/"))
+            local = "/proc/" + std::to_string(::getpid()) + local.substr(10);
         auto q = [](const std::string& s) {
             std::string r = "'";
             for (char c : s) r += c == '\'' ? std::string("'\\''") : std::string(1, c);
             return r + "'";
         };
-        std::string cmd = sys::is_dir(local)
-                              ? "mkdir -p " + q(remote) + " && cp -a " + q(local + "/.") + " " + q(remote)
-                              : "cp -p " + q(local) + " " + q(remote);
+        std::string cmd = sys::is_dir(local) ? "mkdir -p " + q(remote) + " && cp -a " +
+                                                   q(local + "/.") + " " + q(remote)
+                                             : "cp -p " + q(local) + " " + q(remote);
         if (::system(cmd.c_str()) != 0)
             return fail(ErrorKind::Io, "upload " + local + " to " + remote + " failed");
         uploads.push_back({local, remote});

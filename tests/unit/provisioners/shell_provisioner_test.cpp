@@ -51,18 +51,22 @@ TEST_CASE("an inline script goes through stdin to a temp file, is run, then remo
 }
 
 TEST_CASE("a path script is uploaded to the temp path, then run with its args") {
+    env::test::TempDir project;
+    REQUIRE(sys::write_file_atomic(project / "setup.sh", "#!/bin/sh\n", 0755));
     FakeRemote remote("web1");
     CapturedConsole cap;
     envfile::Provisioner p;
     p.name = "setup";
-    p.path = "/project/scripts/setup.sh";
+    p.path = project / "setup.sh";
+    p.project_dir = project.path;
     p.args = {"--fast", "two words"};
     p.privileged = false;
     ShellProvisioner step(p, 4, cap.console());
     REQUIRE(step.provision(machine(), remote));
 
     REQUIRE(remote.uploads.size() == 1);
-    CHECK(remote.uploads[0].local == "/project/scripts/setup.sh");
+    // The script opened beneath the project, handed over by descriptor (local_source.h).
+    CHECK(remote.uploads[0].local.starts_with("/proc/self/fd/"));
     CHECK(remote.uploads[0].remote == "/tmp/env-provision-setup-4.sh");
     REQUIRE(remote.commands.size() == 1);
     CHECK(remote.commands[0].starts_with("chmod 0700 /tmp/env-provision-setup-4.sh && { "
