@@ -19,10 +19,7 @@ using env::test::Lab;
 
 TEST_CASE("up hands the provider its network attachment and destroy releases the bridge",
           "[pipeline][root]") {
-    if (::geteuid() != 0) {
-        WARN("skipped: needs root (up makes a bridge on the host)");
-        return;
-    }
+    if (::geteuid() != 0) ENV_SKIP("needs root (up makes a bridge on the host)");
     Lab lab;
     auto p = lab.project(R"(
 networks:

@@ -83,10 +83,7 @@ TEST_CASE("upload copies a directory tree keeping modes and symlinks", "[root]")
 // time. It runs in a child process so that a regression fails this test instead of hanging
 // the whole binary.
 TEST_CASE("upload falls back to the shell when the SFTP server program is missing", "[root]") {
-    if (auto why = TestServer::unavailable(ServerKind::Dropbear); !why.empty()) {
-        WARN("skipped: " << why);
-        return;
-    }
+    if (auto why = TestServer::unavailable(ServerKind::Dropbear); !why.empty()) ENV_SKIP(why);
     TestServer server(ServerKind::Dropbear, Sftp::Missing);
     REQUIRE(server.start());
     std::string src = server.dir() + "/f.txt", dst = server.dir() + "/x";
