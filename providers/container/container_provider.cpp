@@ -186,9 +186,13 @@ Result<> ContainerProvider::up(const MachineContext& m) {
         seeds.insert(seeds.end(), key_seeds.begin(), key_seeds.end());
         seeds.insert(seeds.end(), seeds_.begin(), seeds_.end());
         TRY(write_seed_files(box.rootfs, files.upper(), seeds, id_offset));
-        // In user-namespace mode the container's root writes the upper layer.
+        // In user-namespace mode the container's root writes the upper layer, and names it
+        // from the machine's directory (its cwd), which core keeps 0700: so it owns that
+        // directory too. Other host users still cannot enter it.
         for (auto& d : {files.upper(), files.work()})
             if (::chown(d.c_str(), id_offset, id_offset) != 0) return fail_errno("chown " + d);
+        if (options_.user_namespace && ::chown(m.state_dir.c_str(), id_offset, id_offset) != 0)
+            return fail_errno("chown " + m.state_dir);
         record.cgroup = host::cgroup_name(m.project_name, spec.name);
         record.user_namespace = options_.user_namespace;
     } else {

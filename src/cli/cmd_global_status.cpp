@@ -1,11 +1,14 @@
 // env global-status [--prune]: machines of every project on this host, from the index in
-// $ENV_HOME. --prune forgets entries whose project or machine no longer exists.
+// $ENV_HOME, each with its live state asked of its provider (as `env status` does; the
+// index's recorded state goes stale when a machine or an `env up` is killed). --prune
+// forgets entries whose project or machine no longer exists.
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/table.h"
+#include "core/machine_status.h"
 #include "state/machine_index.h"
 #include "state/paths.h"
 
@@ -27,6 +30,10 @@ public:
                 std::fprintf(stderr, "pruned %s (%s)\n", e.machine.c_str(), e.project_dir.c_str());
         }
         auto entries = TRY(index.load());
+        for (auto& e : entries) {
+            auto live = core::indexed_machine_status(e);
+            e.state = live ? provider::to_string(live->state) : "unknown";
+        }
         if (ctx.global.json) {
             nlohmann::json out = nlohmann::json::array();
             for (auto& e : entries)

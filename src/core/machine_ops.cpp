@@ -44,6 +44,10 @@ Result<> destroy_machine(const Project& p, const envfile::Machine& m, const OpOp
     auto h = TRY(open_machine(p, m));
     if (!h.record && !sys::exists(h.dir())) return {};
     auto lock = TRY(lock_machine(p, m.name, o.command_line, o.wait));
+    // Another destroy may have held the lock while we waited for it, and finished: read the
+    // machine again under the lock (its .envstate may be gone, with the lock file we hold).
+    h = TRY(open_machine(p, m));
+    if (!h.record && !sys::exists(h.dir())) return {};
     if (h.record) {
         // The provider removes the directory; machines changing their hosts files meanwhile
         // must leave it alone (machine_handle.h).

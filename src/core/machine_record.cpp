@@ -1,5 +1,7 @@
 #include "core/machine_record.h"
 
+#include <sys/stat.h>
+
 #include <nlohmann/json.hpp>
 
 #include "util/sys.h"
@@ -23,7 +25,13 @@ Result<std::optional<MachineRecord>> load_record(const std::string& machine_dir)
 }
 
 Result<> save_record(const std::string& machine_dir, const MachineRecord& r) {
-    TRY(sys::make_dirs(machine_dir));
+    // Only root may enter a machine's directory: it holds the machine's writable layer, and
+    // a setuid-root file made inside the machine must not be a path another host user can
+    // run (issue 14). Also tightens a directory made by an older env.
+    TRY(sys::make_dirs(machine_dir, 0700));
+    std::string machines = machine_dir.substr(0, machine_dir.rfind('/'));
+    for (auto& d : {machines, machine_dir})
+        if (::chmod(d.c_str(), 0700) != 0) return fail_errno("chmod 0700 " + d);
     nlohmann::json j = {{"provider", r.provider}, {"box", r.box}, {"box_version", r.box_version},
                         {"box_dir", r.box_dir}, {"created", r.created}};
     return sys::write_file_atomic(machine_dir + "/machine.json", j.dump(2) + "\n");

@@ -40,4 +40,15 @@ Result<MachineStatus> machine_status(const Project& p, const envfile::Machine& m
     return s;
 }
 
+Result<MachineStatus> indexed_machine_status(const state::IndexEntry& e) {
+    Project p;
+    p.dir = e.project_dir;
+    p.state_dir = e.project_dir + "/.envstate";
+    p.name = project_name_for(e.project_dir);
+    envfile::Machine m;
+    m.name = e.machine;
+    m.provider = e.provider;
+    return machine_status(p, m);
+}
+
 }  // namespace env::core

@@ -6,6 +6,7 @@
 #include "core/machine_record.h"
 #include "core/project.h"
 #include "provider/provider.h"
+#include "state/machine_index.h"
 
 namespace env::core {
 
@@ -21,5 +22,10 @@ provider::MachineContext machine_context(const Project& p, const envfile::Machin
                                          const MachineRecord* record);
 
 Result<MachineStatus> machine_status(const Project& p, const envfile::Machine& m);
+
+// The live state of a machine the global index names, asked of its provider as `env status`
+// asks (not the state the index last recorded, which a killed machine or a killed `env up`
+// leaves behind: issue 14). Works without reading the project's Envfile, which may be gone.
+Result<MachineStatus> indexed_machine_status(const state::IndexEntry& e);
 
 }  // namespace env::core

@@ -91,6 +91,8 @@ Result<UpResult> up_machine(const Project& p, const envfile::Machine& m, const U
         TRY(save_record(h.dir(), r));
         h.record = r;
         h.context.box_dir = box.dir;
+        // Indexed before it starts: global-status asks its provider for the live state.
+        (void)update_index(h);
     } else if (!sys::is_dir(h.record->box_dir)) {
         return fail(ErrorKind::NotFound, "machine " + m.name + " was created from box " +
                                              h.record->box + " " + h.record->box_version +
@@ -100,6 +102,22 @@ Result<UpResult> up_machine(const Project& p, const envfile::Machine& m, const U
     if (st == provider::MachineState::Crashed)
         spdlog::warn("{}: its {} had died; recovering the machine", m.name,
                      h.provider->diagnostics(h.context).host_process);
+    // Vagrant's rule: provision a machine that was not running, unless told otherwise. A
+    // marker says "this machine's provisioning has not finished": written before the
+    // machine starts, removed once its provisioners have run (or failed, with their error
+    // shown). An up killed in between leaves it, and the next up, finding the machine
+    // running, finishes the job instead of saying "already running" (issue 14).
+    bool provision = o.provision.value_or(!result.was_running) || !o.provision_with.empty();
+    if (o.provision == false) provision = false;
+    const std::string pending = h.dir() + "/provision-pending";
+    if (!provision && !o.provision.has_value() && sys::exists(pending)) {
+        spdlog::info("{}: an earlier up did not finish provisioning; finishing it", m.name);
+        provision = true;
+    }
+    if (provision)
+        TRY(sys::write_file_atomic(pending, ""));
+    else if (o.provision == false)
+        ::unlink(pending.c_str());
     auto start = std::chrono::steady_clock::now();
     if (!result.was_running) {
         step("starting");
@@ -107,10 +125,11 @@ Result<UpResult> up_machine(const Project& p, const envfile::Machine& m, const U
             auto shared = TRY(lock_project_shared(p));
             TRY(update_project_hosts(p, m.name));
         }
-        if (auto r = h.provider->up(h.context); !r) {
-            (void)update_index(h);
-            return std::unexpected(r.error());
-        }
+        auto started = h.provider->up(h.context);
+        // In the index at once, running or not: an up killed during the SSH wait must not
+        // leave a running machine that global-status does not know (issue 14).
+        (void)update_index(h);
+        if (!started) return std::unexpected(started.error());
         auto shared = TRY(lock_project_shared(p));
         TRY(update_project_hosts(p));  // with the addresses it leased
     }
@@ -123,13 +142,13 @@ Result<UpResult> up_machine(const Project& p, const envfile::Machine& m, const U
                                          .count());
     spdlog::info("{}: SSH ready after {} ms", m.name, result.ssh_ms);
 
-    bool provision = o.provision.value_or(!result.was_running) || !o.provision_with.empty();
-    if (o.provision == false) provision = false;
     if (provision) {
         step("provisioning");
         ProvisionOptions po{
             .force = o.provision.value_or(false), .only = o.provision_with, .console = o.console};
-        TRY(run_provisioners(h, std::move(conn->session), po));
+        auto ran = run_provisioners(h, std::move(conn->session), po);
+        ::unlink(pending.c_str());
+        if (!ran) return std::unexpected(ran.error());
     }
     return result;
 }

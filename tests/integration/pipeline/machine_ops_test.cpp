@@ -2,6 +2,11 @@
 // driven through the fake provider, without root, and what they leave in the global index.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <optional>
+#include <thread>
+
+#include "core/machine_handle.h"
 #include "core/machine_ops.h"
 #include "core/machine_status.h"
 #include "lab.h"
@@ -187,4 +192,57 @@ machines:
     r = core::up_machine(p, web, lab.up_options());
     CHECK_FALSE(r);
     CHECK(lab.guest_file("web", "trace.log") == "first\n");
+}
+
+// Issue 14: two `env destroy -f --wait` at once. The second read the machine's record before
+// the first let go of the lock, then wrote its marker into a .envstate the first had removed
+// ("open .../destroying-web.tmp...: No such file or directory", exit 3). It must find the
+// machine gone and succeed.
+TEST_CASE("two destroys that wait for each other both succeed", "[pipeline]") {
+    Lab lab;
+    auto p = lab.project(kTwo);
+    const auto& web = p.envfile.machines.at(0);
+    REQUIRE(core::up_machine(p, web, lab.up_options()));
+    Result<> first, second;
+    {
+        // Both destroys read the record, then queue on the lock this test holds.
+        auto lock = core::lock_machine(p, web.name, "test", false);
+        REQUIRE(lock);
+        std::optional<state::MachineLock> held(std::move(*lock));
+        core::OpOptions wait;
+        wait.wait = true;
+        std::thread a([&] { first = core::destroy_machine(p, web, wait); });
+        std::thread b([&] { second = core::destroy_machine(p, web, wait); });
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        held.reset();
+        a.join();
+        b.join();
+    }
+    INFO((first ? std::string() : first.error().message()));
+    INFO((second ? std::string() : second.error().message()));
+    CHECK(first);
+    CHECK(second);
+    CHECK_FALSE(sys::exists(lab.machine_dir("web")));
+    CHECK(lab.cloud().calls() == std::vector<std::string>{"up web", "destroy web"});
+}
+
+// Issue 14: global-status said `running` after a machine's host process was killed, as the
+// index recorded it. It now asks the provider, as `env status` does.
+TEST_CASE("an indexed machine's live state agrees with status after a crash", "[pipeline]") {
+    Lab lab;
+    auto p = lab.project(kTwo);
+    const auto& web = p.envfile.machines.at(0);
+    REQUIRE(core::up_machine(p, web, lab.up_options()));
+    auto entry = index_entry("web");
+    REQUIRE(entry);
+    auto live = core::indexed_machine_status(*entry);
+    REQUIRE(live);
+    CHECK(live->state == MachineState::Running);
+
+    lab.cloud().crash(lab.machine_dir("web"));
+    CHECK(index_entry("web")->state == "running");  // what the index last recorded
+    live = core::indexed_machine_status(*entry);
+    REQUIRE(live);
+    CHECK(live->state == MachineState::Crashed);
+    CHECK(live->state == state_of(p, web));
 }

@@ -295,3 +295,36 @@ machines:
     CHECK_FALSE(sys::exists(lab.machine_dir("web") + "/machine.json"));
     CHECK_FALSE(sys::exists(p.state_dir + "/networks/web.json"));  // no half-made set
 }
+
+// Issue 14: `env up` killed after the machine started but before its provisioners ran; the
+// next up found it running, said so, and never provisioned. up keeps a provision-pending
+// marker from before the start until its provisioners have run; the next up finishes the job.
+TEST_CASE("an up interrupted before provisioning is finished by the next up", "[pipeline]") {
+    Lab lab;
+    write_web_files(lab);
+    auto p = lab.project(kWeb);
+    const auto& m = p.envfile.machines.at(0);
+    const std::string pending = lab.machine_dir("web") + "/provision-pending";
+
+    // --no-provision: running, nothing provisioned, nothing pending: a plain up leaves it.
+    auto o = lab.up_options();
+    o.provision = false;
+    REQUIRE(core::up_machine(p, m, o));
+    CHECK_FALSE(sys::exists(pending));
+    REQUIRE(core::up_machine(p, m, lab.up_options()));
+    CHECK_FALSE(sys::exists(lab.root("web") + "/order.log"));
+
+    // What an up killed between the start and the provisioners leaves behind.
+    REQUIRE(sys::write_file_atomic(pending, ""));
+    auto r = core::up_machine(p, m, lab.up_options());
+    INFO(what(r) << "\nconsole:\n" << lab.console_text());
+    REQUIRE(r);
+    CHECK(r->was_running);
+    CHECK(lab.guest_file("web", "order.log") == "project\nsetup two words web\n");
+    CHECK_FALSE(sys::exists(pending));
+
+    // Done: the next up on the running machine provisions nothing.
+    REQUIRE(core::up_machine(p, m, lab.up_options()));
+    CHECK(lab.guest_file("web", "always.log") == "always\n");
+    CHECK(lab.cloud().calls() == std::vector<std::string>{"up web"});
+}
