@@ -96,8 +96,9 @@ chmod 755 "$ird/init" "$ird/etc/udhcpc.script"
 (cd "$ird" && find . | "$cache/busybox" cpio -o -H newc 2> /dev/null) | gzip -1 > "$stage/kvm-host/initrd.img"
 
 # An ext4 root for root=/dev/vda: busybox and an init that reports and powers off. 4 KiB
-# blocks, as real root images have (mkfs picks 1 KiB for so small a file system, which the
-# kernel refused on env-vmm's disk: "EXT4-fs (vda): bad block size 1024").
+# blocks, as larger root images have: mkfs picks 1 KiB for so small a file system, and the
+# kernel refused that ("EXT4-fs (vda): bad block size 1024") because env-vmm's virtio-blk
+# offers BLK_SIZE 4096, which Linux takes as the disk's logical block size.
 root=$work/rootfs
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp}
 cp "$cache/busybox" "$root/bin/busybox"
