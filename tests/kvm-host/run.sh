@@ -140,9 +140,13 @@ trap 'exit 143' TERM INT HUP
 # host's TSC is invariant, and tsc=reliable keeps the clocksource watchdog from trading it
 # for jiffies, which lose ticks under TCG (the outer guest's clock then ran at about half
 # the host's speed, and the cases measure time with it).
+# The kernel's own TSC figure when the log is readable ("cpu MHz" is the current clock
+# where the frequency scales), else /proc/cpuinfo's.
 tsc=
 if grep -qw constant_tsc /proc/cpuinfo; then
-    tsc=$(awk '/^cpu MHz/ {printf " tsc_early_khz=%d tsc=reliable", $4 * 1000; exit}' /proc/cpuinfo)
+    mhz=$(dmesg 2> /dev/null | sed -n 's/.*tsc: \(Refined TSC clocksource calibration\|Detected\):* \([0-9.]*\) MHz.*/\2/p' | tail -n1 || true)
+    [ -n "$mhz" ] || mhz=$(awk '/^cpu MHz/ {print $4; exit}' /proc/cpuinfo)
+    [ -z "$mhz" ] || tsc=$(awk "BEGIN{printf \" tsc_early_khz=%d tsc=reliable\", $mhz * 1000}")
 fi
 
 # -m 1024, no `quiet`: with -m 2048 or `quiet` the outer kernel was seen to print nothing
