@@ -96,8 +96,9 @@ chmod 755 "$ird/init" "$ird/etc/udhcpc.script"
 (cd "$ird" && find . | "$cache/busybox" cpio -o -H newc 2> /dev/null) | gzip -1 > "$stage/kvm-host/initrd.img"
 
 # An ext4 root for root=/dev/vda: busybox and an init that reports and powers off. 4 KiB
-# blocks, as real root images have (mkfs picks 1 KiB for so small a file system, which the
-# kernel refused on env-vmm's disk: "EXT4-fs (vda): bad block size 1024").
+# blocks, as larger root images have: mkfs picks 1 KiB for so small a file system, and the
+# kernel refused that ("EXT4-fs (vda): bad block size 1024") because env-vmm's virtio-blk
+# offers BLK_SIZE 4096, which Linux takes as the disk's logical block size.
 root=$work/rootfs
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp}
 cp "$cache/busybox" "$root/bin/busybox"
@@ -139,9 +140,13 @@ trap 'exit 143' TERM INT HUP
 # host's TSC is invariant, and tsc=reliable keeps the clocksource watchdog from trading it
 # for jiffies, which lose ticks under TCG (the outer guest's clock then ran at about half
 # the host's speed, and the cases measure time with it).
+# The kernel's own TSC figure when the log is readable ("cpu MHz" is the current clock
+# where the frequency scales), else /proc/cpuinfo's.
 tsc=
 if grep -qw constant_tsc /proc/cpuinfo; then
-    tsc=$(awk '/^cpu MHz/ {printf " tsc_early_khz=%d tsc=reliable", $4 * 1000; exit}' /proc/cpuinfo)
+    mhz=$(dmesg 2> /dev/null | sed -n 's/.*tsc: \(Refined TSC clocksource calibration\|Detected\):* \([0-9.]*\) MHz.*/\2/p' | tail -n1 || true)
+    [ -n "$mhz" ] || mhz=$(awk '/^cpu MHz/ {print $4; exit}' /proc/cpuinfo)
+    [ -z "$mhz" ] || tsc=$(awk "BEGIN{printf \" tsc_early_khz=%d tsc=reliable\", $mhz * 1000}")
 fi
 
 # -m 1024, no `quiet`: with -m 2048 or `quiet` the outer kernel was seen to print nothing
