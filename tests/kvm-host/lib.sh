@@ -8,7 +8,7 @@ VMLINUX=/kernel/vmlinux
 INITRD=/kvm-host/initrd.img
 # providers/kvm/README.md's recommended command line.
 # run.sh's ENV_PG_CMDLINE_EXTRA is appended (empty in CI).
-CMDLINE="console=ttyS0 reboot=k panic=-1 i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd"
+CMDLINE="console=ttyS0 reboot=k panic=-1 i8042.noaux i8042.nomux i8042.dumbkbd"
 CMDLINE="$CMDLINE $(cat /kvm-host/cmdline-extra)"
 # A value no earlier run can have left on a disk or in a log.
 read NONCE _ < /proc/uptime
