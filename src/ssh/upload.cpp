@@ -229,7 +229,15 @@ bool read_exactly(ssh_channel ch, unsigned char* buf, size_t n,
         int r = ssh_channel_read_timeout(ch, buf + got, static_cast<uint32_t>(n - got), 0,
                                          static_cast<int>(std::min<int64_t>(left.count(), 100)));
         if (r < 0) return false;
-        if (r == 0 && (ssh_channel_is_eof(ch) || ssh_channel_is_closed(ch))) return false;
+        if (r == 0) {
+            // libssh reports EOF (and the close) only once stderr is drained too, and until
+            // then a read returns 0 at once: a missing sftp-server's "not found" on stderr
+            // made this loop, like sftp_init(), spin. Discard stderr, then look again.
+            char err[512];
+            while (ssh_channel_read_nonblocking(ch, err, sizeof err, 1) > 0) {
+            }
+            if (ssh_channel_is_eof(ch) || ssh_channel_is_closed(ch)) return false;
+        }
         got += static_cast<size_t>(r);
     }
     return true;
