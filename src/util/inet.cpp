@@ -1,26 +1,15 @@
 #include "util/inet.h"
 
+#include "util/decimal.h"
+
 namespace env::inet {
 namespace {
 
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
+using decimal::is_digit;
+using decimal::parse_u64;
 
 std::string quoted(std::string_view s) {
     return "'" + std::string(s) + "'";
-}
-
-// Parses an unsigned decimal into v; false on empty, non-digits or overflow.
-bool parse_u64(std::string_view s, uint64_t& v) {
-    if (s.empty()) return false;
-    v = 0;
-    for (char c : s) {
-        if (!is_digit(c)) return false;
-        if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, uint64_t(c - '0'), &v))
-            return false;
-    }
-    return true;
 }
 
 int hex_value(char c) {
