@@ -121,9 +121,10 @@ chmod 755 "$ord/init"
 
 # QEMU is the only long-lived process: ended on every way out of this script. $qemu_pid is
 # timeout(1)'s, which passes a TERM on to QEMU; a QEMU that ignores it is killed by its pid.
-qemu_pid=
+qemu_pid= watchdog_pid=
 cleanup() {
     local i=0
+    [ -z "$watchdog_pid" ] || kill "$watchdog_pid" 2> /dev/null || true
     [ -n "$qemu_pid" ] || return 0
     kill -TERM "$qemu_pid" 2> /dev/null || true
     while kill -0 "$qemu_pid" 2> /dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
@@ -150,23 +151,50 @@ if grep -qw constant_tsc /proc/cpuinfo; then
 fi
 
 # -m 1024, no `quiet`: with -m 2048 or `quiet` the outer kernel was seen to print nothing
-# for minutes (issue #13). cache=unsafe: the disk is thrown away after the run, and the
+# for minutes (issue #13). nohz=off lapic=notscdeadline: on a quiet host the outer guest
+# was once seen to halt with no timer left armed (QEMU used no CPU for 7 minutes, in the
+# middle of a case, and nothing woke it); a periodic tick on the LAPIC's own one-shot timer
+# instead of TCG's TSC-deadline path keeps one armed. The stall watchdog below ends a run
+# that stalls all the same. cache=unsafe: the disk is thrown away after the run, and the
 # outer guest syncs each result anyway.
 console=$results/outer-console.log
 start=$(date +%s.%N)
 timeout -s KILL "$outer_timeout" qemu-system-x86_64 -M microvm,accel=tcg -cpu max -m 1024 \
     -nographic -no-reboot -nodefaults -serial stdio \
     -kernel "$cache/vmlinuz" -initrd "$work/outer-initrd.img" \
-    -append "console=ttyS0 panic=-1 reboot=t$tsc" \
+    -append "console=ttyS0 panic=-1 reboot=t$tsc nohz=off lapic=notscdeadline" \
     -drive "file=$work/disk.img,if=none,id=pg,format=raw,cache=unsafe" \
     -device virtio-blk-device,drive=pg \
     < /dev/null > "$console" 2>&1 &
 qemu_pid=$!
+# Stall watchdog: a TCG guest always burns CPU while it works, so QEMU's CPU time standing
+# still for $stall_limit s means the outer guest halted for good. It is then killed at once,
+# so a stall costs minutes, not the whole budget; the cases that finished keep their results.
+stall_limit=${ENV_PG_STALL_SECONDS:-120}
+(
+    last=-1 still=0
+    while kill -0 "$qemu_pid" 2> /dev/null; do
+        sleep 10
+        qemu=$(pgrep -P "$qemu_pid" | head -n1)  # QEMU itself, timeout(1)'s child
+        [ -n "$qemu" ] || continue
+        t=$(awk '{print $14 + $15}' "/proc/$qemu/stat" 2> /dev/null) || break
+        if [ "$t" = "$last" ]; then still=$((still + 10)); else still=0 last=$t; fi
+        if [ "$still" -ge "$stall_limit" ]; then
+            echo "PG-HOST-STALL QEMU used no CPU for ${still} s; killed" >> "$console"
+            kill -KILL "$qemu" 2> /dev/null
+            break
+        fi
+    done
+) &
+watchdog_pid=$!
 set +e
 wait "$qemu_pid"
 qemu_rc=$?
 set -e
 qemu_pid=
+kill "$watchdog_pid" 2> /dev/null || true
+wait "$watchdog_pid" 2> /dev/null || true
+watchdog_pid=
 end=$(date +%s.%N)
 echo "outer guest: QEMU exited with $qemu_rc after $(awk "BEGIN{printf \"%.1f\", $end - $start}") s"
 grep -E '^PG-(OUTER|RUN|CASE)' "$console" | tr -d '\r' || true
@@ -176,6 +204,7 @@ cp "$work"/results/* "$results/" 2> /dev/null || true
 status=0
 if [ "$qemu_rc" -ne 0 ] || ! grep -q '^PG-RUN-END' "$console"; then
     reason="the outer guest did not finish (QEMU status $qemu_rc, timeout ${outer_timeout} s)"
+    grep -q PG-HOST-STALL "$console" && reason="the outer guest stalled (QEMU used no CPU for ${stall_limit} s)"
     grep -q PG-OUTER-NO-KVM "$console" && reason="the outer guest has no /dev/kvm"
     grep -q PG-OUTER-NO-DISK "$console" && reason="the outer guest could not mount its disk"
     echo "FAIL: $reason; its console:"
