@@ -211,6 +211,7 @@ for attempt in 1 2; do
     echo "outer guest: QEMU exited with $qemu_rc after $(awk "BEGIN{printf \"%.1f\", $end - $start}") s"
     grep -E '^PG-(OUTER|RUN|CASE)' "$console" | tr -d '\r' || true
 
+    rm -rf "$work/results"  # debugfs does not write into an existing directory
     debugfs -R "rdump /results $work" "$work/disk.img" > /dev/null 2>&1 || true
     cp "$work"/results/* "$results/" 2> /dev/null || true
     grep -q PG-HOST-STALL "$console" || break
