@@ -32,8 +32,11 @@ Result<> save_record(const std::string& machine_dir, const MachineRecord& r) {
     std::string machines = machine_dir.substr(0, machine_dir.rfind('/'));
     for (auto& d : {machines, machine_dir})
         if (::chmod(d.c_str(), 0700) != 0) return fail_errno("chmod 0700 " + d);
-    nlohmann::json j = {{"provider", r.provider}, {"box", r.box}, {"box_version", r.box_version},
-                        {"box_dir", r.box_dir}, {"created", r.created}};
+    nlohmann::json j = {{"provider", r.provider},
+                        {"box", r.box},
+                        {"box_version", r.box_version},
+                        {"box_dir", r.box_dir},
+                        {"created", r.created}};
     return sys::write_file_atomic(machine_dir + "/machine.json", j.dump(2) + "\n");
 }
 

@@ -14,7 +14,7 @@ struct MachineStatus {
     std::string machine;
     std::string provider;  // the owning provider, or the one `up` would use
     provider::MachineState state = provider::MachineState::NotCreated;
-    std::string note;      // e.g. why the state is unknown, or where the log is
+    std::string note;  // e.g. why the state is unknown, or where the log is
 };
 
 // The context a provider needs for machine m of project p.

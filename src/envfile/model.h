@@ -31,7 +31,7 @@ struct NetworkAttachment {
     std::string network;  // a key of Envfile::networks
     std::string ip;       // static address, empty when dhcp
     bool dhcp = false;
-    std::string mac;      // empty: generated
+    std::string mac;  // empty: generated
     Mark mark;
 };
 

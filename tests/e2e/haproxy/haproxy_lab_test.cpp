@@ -94,8 +94,8 @@ TEST_CASE("haproxy lab: round robin through the VIP, lb2 takes it when lb1 halts
     }));
     std::vector<std::string> names;
     for (int i = 0; i < 6; ++i) names.push_back(get(ns, "http://" + vip + "/whoami"));
-    INFO(names[0] << " " << names[1] << " " << names[2] << " " << names[3] << " " << names[4]
-                  << " " << names[5]);
+    INFO(names[0] << " " << names[1] << " " << names[2] << " " << names[3] << " " << names[4] << " "
+                  << names[5]);
     CHECK(std::set<std::string>(names.begin(), names.begin() + 3) ==
           std::set<std::string>{"web1", "web2", "web3"});
     for (int i = 0; i < 3; ++i) CHECK(names[i] == names[i + 3]);

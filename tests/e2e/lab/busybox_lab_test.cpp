@@ -75,12 +75,12 @@ TEST_CASE("busybox lab: every network type plus names and caps work and destroy 
     // The LAN's DHCP server, for db's bridged NIC: busybox udhcpd on the router's end, with
     // 4-second leases so that db's supervisor renews while the test runs (T1 2 s).
     env::test::TempDir lan;
-    REQUIRE(env::sys::write_file_atomic(
-        lan / "udhcpd.conf",
-        "start 192.168.78.50\nend 192.168.78.60\ninterface labpeer0\n"
-        "lease_file " +
-            lan / "leases" + "\npidfile " + lan / "pid" +
-            "\noption subnet 255.255.255.0\noption lease 4\n"));
+    REQUIRE(
+        env::sys::write_file_atomic(lan / "udhcpd.conf",
+                                    "start 192.168.78.50\nend 192.168.78.60\ninterface labpeer0\n"
+                                    "lease_file " +
+                                        lan / "leases" + "\npidfile " + lan / "pid" +
+                                        "\noption subnet 255.255.255.0\noption lease 4\n"));
     sh("touch " + lan / "leases" + " && busybox udhcpd -a 100 " + lan / "udhcpd.conf");
     AtExit stop_lan{"kill $(cat " + lan / "pid" + ") 2>/dev/null"};
     auto envfile =

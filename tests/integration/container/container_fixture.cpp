@@ -50,8 +50,8 @@ std::string container_skip_reason() {
     if (::geteuid() != 0) return "container tests need root";
     if (!sys::exists("/bin/busybox"))
         return "/bin/busybox is missing (apt-get install busybox-static)";
-    auto usable = container::ContainerProvider({.supervisor_path = ENV_BINARY_DIR
-                                                "/env-container-supervisor"})
+    auto usable = container::ContainerProvider(
+                      {.supervisor_path = ENV_BINARY_DIR "/env-container-supervisor"})
                       .usable();
     if (!usable) return "the container provider is not usable here: " + usable.error().what();
     return "";

@@ -35,7 +35,8 @@ exec sleep 100000
 }  // namespace
 
 TEST_CASE(
-    "state tells not created, running and stopped apart, and halt then up keeps the machine's files",
+    "state tells not created, running and stopped apart, and halt then up keeps the machine's "
+    "files",
     "[root][container]") {
     SKIP_UNLESS_USABLE();
     test::ContainerMachine m(boot_counter);

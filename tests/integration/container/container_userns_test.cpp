@@ -11,7 +11,8 @@
 using namespace env;
 using provider::MachineState;
 
-TEST_CASE("in user-namespace mode the container's root is an unprivileged host user", "[root][container]") {
+TEST_CASE("in user-namespace mode the container's root is an unprivileged host user",
+          "[root][container]") {
     if (auto why = test::container_skip_reason(); !why.empty()) {
         ENV_SKIP(why);
     }
@@ -54,7 +55,8 @@ ps -o pid > /ps; touch /done; exec sleep 100000
     CHECK(s.st_uid == 100000);  // the copy-up belongs to the unprivileged host user
     REQUIRE(::stat((m.box_dir + "/rootfs/etc/passwd").c_str(), &s) == 0);
     CHECK(s.st_uid == 0);  // the box is untouched
-    CHECK(sys::read_file(m.box_dir + "/rootfs/etc/passwd").value_or("").find("changed") == std::string::npos);
+    CHECK(sys::read_file(m.box_dir + "/rootfs/etc/passwd").value_or("").find("changed") ==
+          std::string::npos);
 
     REQUIRE(m.provider->halt(m.ctx, false));
     CHECK(m.provider->state(m.ctx).value() == MachineState::Stopped);

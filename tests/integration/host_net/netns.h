@@ -35,8 +35,8 @@ inline bool in_new_netns(const std::function<std::string()>& body) {
 
 }  // namespace env::test
 
-#define EXPECT_OK(expr)                                                        \
-    do {                                                                       \
-        auto r_ = (expr);                                                      \
-        if (!r_) return std::string(#expr ": ") + r_.error().what();           \
+#define EXPECT_OK(expr)                                              \
+    do {                                                             \
+        auto r_ = (expr);                                            \
+        if (!r_) return std::string(#expr ": ") + r_.error().what(); \
     } while (0)

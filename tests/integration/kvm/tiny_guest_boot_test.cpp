@@ -39,8 +39,8 @@ void boot_and_check(const std::string& image, const std::string& hello) {
     REQUIRE(env::sys::write_file_atomic(initrd_path, initrd));
     const std::string cmdline = "console=ttyS0 guest.mode=reset answer=42";
     std::string before = utc_date();
-    vmm.start({"--kernel", guest_image(image), "--initrd", initrd_path, "--cmdline", cmdline, "--memory", "64",
-               "--vcpus", "2"});
+    vmm.start({"--kernel", guest_image(image), "--initrd", initrd_path, "--cmdline", cmdline,
+               "--memory", "64", "--vcpus", "2"});
     auto status = vmm.wait(std::chrono::seconds(60));
     std::string after = utc_date();
     REQUIRE(status);
@@ -81,7 +81,8 @@ TEST_CASE("tiny guest boots as an ELF with a PVH note, by PVH", "[kvm]") {
 TEST_CASE("guest poweroff through ACPI's sleep control register ends the VMM with 0", "[kvm]") {
     KVM_SKIP_UNLESS_AVAILABLE();
     VmmProcess vmm;
-    vmm.start({"--kernel", guest_image("tiny-guest.bzImage"), "--cmdline", "guest.mode=poweroff", "--memory", "32"});
+    vmm.start({"--kernel", guest_image("tiny-guest.bzImage"), "--cmdline", "guest.mode=poweroff",
+               "--memory", "32"});
     auto status = vmm.wait(std::chrono::seconds(60));
     REQUIRE(status);
     INFO(vmm.output() << vmm.errors());
@@ -93,12 +94,14 @@ TEST_CASE("guest poweroff through ACPI's sleep control register ends the VMM wit
 TEST_CASE("a guest writing garbage to every port leaves the VMM alive", "[kvm]") {
     KVM_SKIP_UNLESS_AVAILABLE();
     VmmProcess vmm;
-    vmm.start({"--kernel", guest_image("tiny-guest.elf"), "--cmdline", "guest.mode=garbage", "--memory", "32"});
+    vmm.start({"--kernel", guest_image("tiny-guest.elf"), "--cmdline", "guest.mode=garbage",
+               "--memory", "32"});
     auto status = vmm.wait(std::chrono::seconds(120));
     REQUIRE(status);
     INFO(vmm.errors());
     // The VMM kept running the guest, which then printed and reset as asked.
-    CHECK(vmm.output().find("garbage: done, still alive\ntiny-guest: resetting\n") != std::string::npos);
+    CHECK(vmm.output().find("garbage: done, still alive\ntiny-guest: resetting\n") !=
+          std::string::npos);
     CHECK(*status == 10);
     // Unknown ports were logged, at a limited rate.
     auto err = vmm.errors();
@@ -111,8 +114,10 @@ TEST_CASE("env-vmm takes its configuration from a JSON file", "[kvm]") {
     KVM_SKIP_UNLESS_AVAILABLE();
     VmmProcess vmm;
     std::string config = vmm.dir.path + "/vmm.json";
-    nlohmann::json j = {{"kernel", guest_image("tiny-guest.bzImage")}, {"cmdline", "from=json guest.mode=poweroff"},
-                        {"memory_mib", 48}, {"vcpus", 3}};
+    nlohmann::json j = {{"kernel", guest_image("tiny-guest.bzImage")},
+                        {"cmdline", "from=json guest.mode=poweroff"},
+                        {"memory_mib", 48},
+                        {"vcpus", 3}};
     REQUIRE(env::sys::write_file_atomic(config, j.dump()));
     vmm.start({"--config", config});
     auto status = vmm.wait(std::chrono::seconds(60));
@@ -120,7 +125,8 @@ TEST_CASE("env-vmm takes its configuration from a JSON file", "[kvm]") {
     INFO(vmm.output() << vmm.errors());
     CHECK(*status == 0);
     CHECK(vmm.output().find("cmdline: from=json guest.mode=poweroff\n") != std::string::npos);
-    CHECK(vmm.output().find("ram=" + std::to_string(639 + 47 * 1024) + " KiB") != std::string::npos);
+    CHECK(vmm.output().find("ram=" + std::to_string(639 + 47 * 1024) + " KiB") !=
+          std::string::npos);
     CHECK(vmm.output().find("mptable: cpus=3 ") != std::string::npos);
 }
 
@@ -144,7 +150,8 @@ TEST_CASE("env-vmm: a missing kernel or a bad flag is a clear error with its own
     CHECK(c.errors().find("no kernel") != std::string::npos);
 }
 
-TEST_CASE("guest RAM on 2 MiB hugepages, and a clear error when too few are reserved", "[kvm][root]") {
+TEST_CASE("guest RAM on 2 MiB hugepages, and a clear error when too few are reserved",
+          "[kvm][root]") {
     KVM_SKIP_UNLESS_AVAILABLE();
     const std::string knob = "/proc/sys/vm/nr_hugepages";
     auto before = env::sys::read_file(knob);
@@ -175,12 +182,13 @@ TEST_CASE("guest RAM on 2 MiB hugepages, and a clear error when too few are rese
         ENV_SKIP("the host could not reserve 2 MiB hugepages");
     }
     VmmProcess vmm;
-    vmm.start({"--kernel", guest_image("tiny-guest.elf"), "--memory", "64", "--hugepages", "--cmdline",
-               "guest.mode=poweroff"});
+    vmm.start({"--kernel", guest_image("tiny-guest.elf"), "--memory", "64", "--hugepages",
+               "--cmdline", "guest.mode=poweroff"});
     auto s = vmm.wait(std::chrono::seconds(60));
     set(old);
     REQUIRE(s);
     INFO(vmm.output() << vmm.errors());
     CHECK(*s == 0);
-    CHECK(vmm.output().find("ram=" + std::to_string(639 + 63 * 1024) + " KiB") != std::string::npos);
+    CHECK(vmm.output().find("ram=" + std::to_string(639 + 63 * 1024) + " KiB") !=
+          std::string::npos);
 }

@@ -25,7 +25,9 @@
 
 namespace env::kvm::test {
 
-inline std::string vmm_binary() { return std::string(ENV_BINARY_DIR) + "/providers/kvm/env-vmm"; }
+inline std::string vmm_binary() {
+    return std::string(ENV_BINARY_DIR) + "/providers/kvm/env-vmm";
+}
 inline std::string guest_image(const std::string& name) {
     return std::string(ENV_BINARY_DIR) + "/tests/guest/" + name;
 }
@@ -58,7 +60,8 @@ public:
     void start(const std::vector<std::string>& args) {
         console = dir.path + "/console.log";
         socket = dir.path + "/control.sock";
-        std::vector<std::string> full = {vmm_binary(), "--console-log", console, "--control-socket", socket};
+        std::vector<std::string> full = {vmm_binary(), "--console-log", console, "--control-socket",
+                                         socket};
         full.insert(full.end(), args.begin(), args.end());
         std::string err = dir.path + "/stderr";
         pid_ = ::fork();
@@ -153,7 +156,8 @@ public:
                 buf_.erase(0, nl + 1);
                 return line;
             }
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                end - std::chrono::steady_clock::now());
             if (left.count() <= 0) return {};
             pollfd p{fd_, POLLIN, 0};
             if (::poll(&p, 1, int(left.count())) <= 0) return {};

@@ -13,12 +13,12 @@
 #include <mutex>
 #include <thread>
 
-#include "util/inet.h"
 #include "net/dhcp_client.h"
 #include "net/dhcp_renewer.h"
 #include "net/dhcp_server.h"
 #include "net/netlink.h"
 #include "test_netns.h"
+#include "util/inet.h"
 #include "util/sys.h"
 
 using namespace env;

@@ -13,8 +13,8 @@ using namespace env::provisioners;
 using namespace env::ssh::test;
 
 TEST_CASE("provisioning over SSH runs scripts with args and env and uploads files", "[root]") {
-    auto [kind, with_sftp] = GENERATE(std::pair{ServerKind::OpenSsh, true},
-                                      std::pair{ServerKind::Dropbear, false});
+    auto [kind, with_sftp] =
+        GENERATE(std::pair{ServerKind::OpenSsh, true}, std::pair{ServerKind::Dropbear, false});
     if (auto why = TestServer::unavailable(kind); !why.empty()) {
         ENV_SKIP(why);
     }

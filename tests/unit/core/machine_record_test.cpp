@@ -1,7 +1,7 @@
 // A machine's directory holds its writable layer: only root may enter it (issue 14: a
 // setuid-root file made inside a machine was runnable by any host user through it).
-#include <catch2/catch.hpp>
 #include <sys/stat.h>
+#include <catch2/catch.hpp>
 
 #include "core/machine_record.h"
 #include "test_support.h"

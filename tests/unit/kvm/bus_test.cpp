@@ -55,6 +55,7 @@ TEST_CASE("bus: unknown or straddling accesses read all ones and are counted", "
     CHECK_FALSE(bus.read(0x1234, {reinterpret_cast<uint8_t*>(&v), 4}));
     CHECK(v == 0xFFFFFFFF);
     CHECK_FALSE(bus.read(0x60, {reinterpret_cast<uint8_t*>(&v), 4}));  // 4 bytes at a 1-byte device
-    for (int i = 0; i < 10000; ++i) bus.write(0x9999, {reinterpret_cast<uint8_t*>(&v), 1});  // rate-limited log
+    for (int i = 0; i < 10000; ++i)
+        bus.write(0x9999, {reinterpret_cast<uint8_t*>(&v), 1});  // rate-limited log
     CHECK(bus.unknown_accesses() == 10002);
 }

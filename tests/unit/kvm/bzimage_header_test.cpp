@@ -9,7 +9,8 @@
 using namespace env;
 using namespace env::kvm;
 
-TEST_CASE("Debian's cloud kernel: setup header parsed as the boot protocol defines it", "[kvm][boot]") {
+TEST_CASE("Debian's cloud kernel: setup header parsed as the boot protocol defines it",
+          "[kvm][boot]") {
     auto path = test::debian_kernel();
     if (!path) {
         ENV_SKIP(test::kNoKernel);
@@ -44,8 +45,9 @@ TEST_CASE("Debian's cloud kernel: setup header parsed as the boot protocol defin
         auto e820 = build_e820({{0, 256ull << 20, 0}});
         auto zp = build_zero_page(&*bz, 0x20000, 10, 0x7000000, 0x100000, e820, 0xE0000);
         for (size_t i = 0x1F1; i < 0x202 + size_t(file[0x201]); ++i) {
-            if (i == bp::kVidMode || i == bp::kVidMode + 1 || i == bp::kTypeOfLoader || i == bp::kLoadFlags ||
-                (i >= bp::kRamdiskImage && i < bp::kRamdiskImage + 8) || (i >= bp::kCmdLinePtr && i < bp::kCmdLinePtr + 4))
+            if (i == bp::kVidMode || i == bp::kVidMode + 1 || i == bp::kTypeOfLoader ||
+                i == bp::kLoadFlags || (i >= bp::kRamdiskImage && i < bp::kRamdiskImage + 8) ||
+                (i >= bp::kCmdLinePtr && i < bp::kCmdLinePtr + 4))
                 continue;
             INFO("offset " << i);
             CHECK(zp[i] == file[i]);
@@ -59,7 +61,8 @@ TEST_CASE("Debian's cloud kernel: setup header parsed as the boot protocol defin
     }
 }
 
-TEST_CASE("tiny guest bzImage: non-relocatable kernel goes to 1 MiB, entry at +0x200", "[kvm][boot]") {
+TEST_CASE("tiny guest bzImage: non-relocatable kernel goes to 1 MiB, entry at +0x200",
+          "[kvm][boot]") {
     auto text = sys::read_file(test::guest_image("tiny-guest.bzImage"));
     REQUIRE(text);
     auto file = test::bytes(*text);

@@ -1,8 +1,8 @@
-#include <catch2/catch.hpp>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -55,7 +55,9 @@ struct Client {
         REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
     }
     ~Client() { ::close(fd); }
-    void send(const std::string& s) { REQUIRE(::write(fd, s.data(), s.size()) == ssize_t(s.size())); }
+    void send(const std::string& s) {
+        REQUIRE(::write(fd, s.data(), s.size()) == ssize_t(s.size()));
+    }
     std::string line() {
         std::string out;
         char c;
@@ -78,7 +80,8 @@ bool eventually(F f) {
 }
 }  // namespace
 
-TEST_CASE("control socket: JSON lines in, one reply per request, errors for bad input", "[kvm][control]") {
+TEST_CASE("control socket: JSON lines in, one reply per request, errors for bad input",
+          "[kvm][control]") {
     char tmpl[] = "/tmp/env-control-XXXXXX";
     std::string dir = ::mkdtemp(tmpl);
     std::string path = dir + "/c.sock";

@@ -8,7 +8,8 @@
 using namespace env;
 using namespace env::kvm;
 
-TEST_CASE("initrd placed as high as the limits allow, page aligned, above the kernel", "[kvm][boot]") {
+TEST_CASE("initrd placed as high as the limits allow, page aligned, above the kernel",
+          "[kvm][boot]") {
     auto a = place_initrd(10000, 0x7FFFFFFF, 0x200000, 64 << 20);
     REQUIRE(a);
     CHECK(*a % 4096 == 0);
@@ -21,7 +22,8 @@ TEST_CASE("initrd placed as high as the limits allow, page aligned, above the ke
     CHECK_FALSE(place_initrd(60 << 20, 0x7FFFFFFF, 0x800000, 64 << 20));
 }
 
-TEST_CASE("load_guest: Debian kernel, initrd and cmdline land where boot_params says", "[kvm][boot]") {
+TEST_CASE("load_guest: Debian kernel, initrd and cmdline land where boot_params says",
+          "[kvm][boot]") {
     auto path = test::debian_kernel();
     if (!path) {
         ENV_SKIP(test::kNoKernel);

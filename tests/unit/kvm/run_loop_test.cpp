@@ -9,8 +9,12 @@ class Port : public BusDevice {
 public:
     std::vector<uint8_t> written;
     uint8_t next = 0;
-    void read(uint64_t, std::span<uint8_t> data) override { for (auto& b : data) b = next++; }
-    void write(uint64_t, std::span<const uint8_t> data) override { written.insert(written.end(), data.begin(), data.end()); }
+    void read(uint64_t, std::span<uint8_t> data) override {
+        for (auto& b : data) b = next++;
+    }
+    void write(uint64_t, std::span<const uint8_t> data) override {
+        written.insert(written.end(), data.begin(), data.end());
+    }
 };
 }  // namespace
 

@@ -2,9 +2,9 @@
 // options on the wire and in our server's answers.
 #include <catch2/catch.hpp>
 
-#include "util/inet.h"
 #include "net/dhcp_lease.h"
 #include "net/dhcp_server.h"
+#include "util/inet.h"
 
 using namespace env::net;
 using namespace std::chrono_literals;

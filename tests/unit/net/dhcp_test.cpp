@@ -1,11 +1,11 @@
 // DHCP messages, our per-machine server's answers and the lease store.
 #include <catch2/catch.hpp>
 
-#include "util/inet.h"
 #include "net/dhcp_leases.h"
 #include "net/dhcp_packet.h"
 #include "net/dhcp_server.h"
 #include "tests/test_support.h"
+#include "util/inet.h"
 
 using namespace env::net;
 using env::inet::parse_cidr;

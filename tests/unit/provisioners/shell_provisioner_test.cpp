@@ -42,12 +42,14 @@ TEST_CASE("an inline script goes through stdin to a temp file, is run, then remo
     REQUIRE(remote.commands.size() == 2);
     CHECK(remote.uploads.empty());
     CHECK(step.remote_path() == "/tmp/env-provision-shell-1-1.sh");
-    CHECK(remote.commands[0] == "rm -f /tmp/env-provision-shell-1-1.sh && (umask 077 && cat > "
-                                "/tmp/env-provision-shell-1-1.sh)");
+    CHECK(remote.commands[0] ==
+          "rm -f /tmp/env-provision-shell-1-1.sh && (umask 077 && cat > "
+          "/tmp/env-provision-shell-1-1.sh)");
     CHECK(remote.stdin_seen[0] == "echo hi\n");
-    CHECK(remote.commands[1] == "chmod 0700 /tmp/env-provision-shell-1-1.sh && { "
-                                "/tmp/env-provision-shell-1-1.sh; }; env_status=$?; rm -f "
-                                "/tmp/env-provision-shell-1-1.sh; exit $env_status");
+    CHECK(remote.commands[1] ==
+          "chmod 0700 /tmp/env-provision-shell-1-1.sh && { "
+          "/tmp/env-provision-shell-1-1.sh; }; env_status=$?; rm -f "
+          "/tmp/env-provision-shell-1-1.sh; exit $env_status");
 }
 
 TEST_CASE("a path script is uploaded to the temp path, then run with its args") {
@@ -69,8 +71,9 @@ TEST_CASE("a path script is uploaded to the temp path, then run with its args") 
     CHECK(remote.uploads[0].local.starts_with("/proc/self/fd/"));
     CHECK(remote.uploads[0].remote == "/tmp/env-provision-setup-4.sh");
     REQUIRE(remote.commands.size() == 1);
-    CHECK(remote.commands[0].starts_with("chmod 0700 /tmp/env-provision-setup-4.sh && { "
-                                         "/tmp/env-provision-setup-4.sh --fast 'two words'; }"));
+    CHECK(
+        remote.commands[0].starts_with("chmod 0700 /tmp/env-provision-setup-4.sh && { "
+                                       "/tmp/env-provision-setup-4.sh --fast 'two words'; }"));
 
     // A lost connection during the upload names the machine and the step; nothing runs.
     FakeRemote broken("web1");
@@ -84,8 +87,9 @@ TEST_CASE("a path script is uploaded to the temp path, then run with its args") 
 TEST_CASE("args and env with spaces and quotes reach the script intact") {
     LocalRemote remote("web1");
     CapturedConsole cap;
-    auto p = inline_step("quoting", "#!/bin/sh\nfor a in \"$@\"; do printf '<%s>\\n' \"$a\"; done\n"
-                                    "printf 'ROLE=<%s> MSG=<%s>\\n' \"$ROLE\" \"$MSG\"\n");
+    auto p = inline_step("quoting",
+                         "#!/bin/sh\nfor a in \"$@\"; do printf '<%s>\\n' \"$a\"; done\n"
+                         "printf 'ROLE=<%s> MSG=<%s>\\n' \"$ROLE\" \"$MSG\"\n");
     p.args = {"two words", "it's", "\"dq\" $HOME `x`", ""};
     p.env = {{"ROLE", "web server"}, {"MSG", "don't \"panic\" $PATH"}};
     ShellProvisioner step(p, 1, cap.console());
@@ -102,10 +106,10 @@ TEST_CASE("privileged steps run through sudo unless the SSH user is root") {
     env::test::TempDir bin;
     // A non-root guest: `id -u` says 1000, and a `sudo` that logs its flags and runs the rest.
     REQUIRE(sys::write_file_atomic(bin / "id", "#!/bin/sh\necho 1000\n", 0755));
-    REQUIRE(sys::write_file_atomic(bin / "sudo",
-                                   "#!/bin/sh\necho \"sudo $1 $2 $3\" >> " + bin.path +
-                                       "/sudo.log\nshift 3\nexec \"$@\"\n",
-                                   0755));
+    REQUIRE(sys::write_file_atomic(
+        bin / "sudo",
+        "#!/bin/sh\necho \"sudo $1 $2 $3\" >> " + bin.path + "/sudo.log\nshift 3\nexec \"$@\"\n",
+        0755));
     auto p = inline_step("root", "#!/bin/sh\necho \"as root: $1 $GREETING\"\n");
     p.privileged = true;
     p.args = {"a b"};
@@ -148,13 +152,14 @@ TEST_CASE("output is streamed live, line by line, stdout and stderr apart") {
     };
     c.err = [&](std::string_view s) { err.emplace_back(s); };
     ::unlink("/tmp/env-prov-live-done");
-    auto p = inline_step("live", "printf 'par'; sleep 0.2; printf 'tial\\nsecond\\n'; "
-                                 "echo oops >&2; sleep 0.5; touch /tmp/env-prov-live-done; "
-                                 "printf 'no newline'");
+    auto p = inline_step("live",
+                         "printf 'par'; sleep 0.2; printf 'tial\\nsecond\\n'; "
+                         "echo oops >&2; sleep 0.5; touch /tmp/env-prov-live-done; "
+                         "printf 'no newline'");
     REQUIRE(ShellProvisioner(p, 1, c).provision(machine(), remote));
     ::unlink("/tmp/env-prov-live-done");
-    CHECK(out == std::vector<std::string>{"web1: partial\n", "web1: second\n",
-                                          "web1: no newline\n"});
+    CHECK(out ==
+          std::vector<std::string>{"web1: partial\n", "web1: second\n", "web1: no newline\n"});
     CHECK(err == std::vector<std::string>{"web1: oops\n"});
     CHECK(first_line_live);
 }
@@ -162,8 +167,9 @@ TEST_CASE("output is streamed live, line by line, stdout and stderr apart") {
 TEST_CASE("a failing script stops with the machine, step, exit status and last lines") {
     LocalRemote remote("web1");
     CapturedConsole cap;
-    auto p = inline_step("setup", "for i in $(seq 1 15); do echo line $i; done; "
-                                  "echo bad >&2; exit 3");
+    auto p = inline_step("setup",
+                         "for i in $(seq 1 15); do echo line $i; done; "
+                         "echo bad >&2; exit 3");
     ShellProvisioner step(p, 2, cap.console());
     auto r = step.provision(machine(), remote);
     REQUIRE_FALSE(r);
@@ -174,9 +180,10 @@ TEST_CASE("a failing script stops with the machine, step, exit status and last l
     CHECK(r.error().message() == want);
     CHECK_FALSE(sys::exists(step.remote_path()));
 
-    auto quiet = ShellProvisioner(inline_step("q", "exit 4"), 1, cap.console())
-                     .provision(machine(), remote);
+    auto quiet =
+        ShellProvisioner(inline_step("q", "exit 4"), 1, cap.console()).provision(machine(), remote);
     REQUIRE_FALSE(quiet);
-    CHECK(quiet.error().message() == "web1: provisioner 'q' failed with exit status 4 and "
-                                     "printed nothing");
+    CHECK(quiet.error().message() ==
+          "web1: provisioner 'q' failed with exit status 4 and "
+          "printed nothing");
 }
