@@ -131,17 +131,21 @@ Faults Cloud::faults(const std::string& machine) const {
     return it == faults_.end() ? Faults{} : it->second;
 }
 
-void Cloud::crash(const std::string& state_dir) {
+bool Cloud::stop_guest(const std::string& state_dir) {
     std::unique_ptr<FakeGuest> g;
     {
         std::lock_guard l(mu_);
         auto it = guests_.find(state_dir);
-        if (it == guests_.end()) return;
+        if (it == guests_.end()) return false;
         g = std::move(it->second);
         guests_.erase(it);
     }
     g.reset();  // stopped outside the lock: it joins its connections
-    (void)append_console(state_dir, "fake: the machine crashed");
+    return true;
+}
+
+void Cloud::crash(const std::string& state_dir) {
+    if (stop_guest(state_dir)) (void)append_console(state_dir, "fake: the machine crashed");
 }
 
 std::vector<std::string> Cloud::calls() const {
@@ -210,15 +214,7 @@ Result<> FakeProvider::halt(const provider::MachineContext& m, bool force) {
     cloud_->record(std::string(force ? "halt -f " : "halt ") + m.spec->name);
     auto r = TRY(load(m.state_dir));
     if (!r) return {};
-    std::unique_ptr<FakeGuest> g;
-    {
-        std::lock_guard l(cloud_->mu_);
-        if (auto it = cloud_->guests_.find(m.state_dir); it != cloud_->guests_.end()) {
-            g = std::move(it->second);
-            cloud_->guests_.erase(it);
-        }
-    }
-    g.reset();
+    cloud_->stop_guest(m.state_dir);
     r->state = "stopped";
     TRY(save(m.state_dir, *r, {}));
     return append_console(m.state_dir, "fake: halted");
@@ -227,15 +223,7 @@ Result<> FakeProvider::halt(const provider::MachineContext& m, bool force) {
 Result<> FakeProvider::destroy(const provider::MachineContext& m) {
     TRY(usable());
     cloud_->record("destroy " + m.spec->name);
-    std::unique_ptr<FakeGuest> g;
-    {
-        std::lock_guard l(cloud_->mu_);
-        if (auto it = cloud_->guests_.find(m.state_dir); it != cloud_->guests_.end()) {
-            g = std::move(it->second);
-            cloud_->guests_.erase(it);
-        }
-    }
-    g.reset();
+    cloud_->stop_guest(m.state_dir);
     return sys::remove_tree(fake_dir(m.state_dir));
 }
 

@@ -62,6 +62,8 @@ private:
     friend class FakeProvider;
     Faults faults(const std::string& machine) const;
     void record(std::string call);
+    // Stops the machine's SSH server if it runs; false if none did.
+    bool stop_guest(const std::string& state_dir);
 
     mutable std::mutex mu_;
     std::map<std::string, std::unique_ptr<FakeGuest>> guests_;  // by state_dir
